@@ -293,3 +293,195 @@ type Sentence struct {
 	End   int64  `json:"end"`
 	Text  string `json:"text"`
 }
+
+// Scorecard is a scorecard's settings (GET /v2/settings/scorecards). The
+// spec types its IDs as numbers; real data sends strings: ID takes both.
+type Scorecard struct {
+	ScorecardID   ID                  `json:"scorecardId"`
+	ScorecardName *string             `json:"scorecardName"`
+	WorkspaceID   ID                  `json:"workspaceId"`
+	Enabled       *bool               `json:"enabled"`
+	UpdaterUserID ID                  `json:"updaterUserId"`
+	Created       Time                `json:"created"`
+	Updated       Time                `json:"updated"`
+	ReviewMethod  *string             `json:"reviewMethod"`
+	Questions     []ScorecardQuestion `json:"questions"`
+}
+
+// ScorecardQuestion is one question of a scorecard.
+type ScorecardQuestion struct {
+	QuestionID         ID               `json:"questionId"`
+	QuestionRevisionID ID               `json:"questionRevisionId"`
+	QuestionText       *string          `json:"questionText"`
+	IsOverall          *bool            `json:"isOverall"`
+	QuestionType       *string          `json:"questionType"`
+	AnswerGuide        *string          `json:"answerGuide"`
+	MinRange           *Number          `json:"minRange"`
+	MaxRange           *Number          `json:"maxRange"`
+	AnswerOptions      []QuestionOption `json:"answerOptions"`
+	UpdaterUserID      ID               `json:"updaterUserId"`
+	Created            Time             `json:"created"`
+	Updated            Time             `json:"updated"`
+}
+
+// QuestionOption is an answer option of a select question.
+type QuestionOption struct {
+	ID   ID      `json:"id"`
+	Text *string `json:"text"`
+}
+
+// AnsweredScorecard is one answered scorecard (POST
+// /v2/stats/activity/scorecards); its IDs may be JSON numbers beyond 2^53.
+type AnsweredScorecard struct {
+	AnsweredScorecardID ID       `json:"answeredScorecardId"`
+	ScorecardID         ID       `json:"scorecardId"`
+	ScorecardName       *string  `json:"scorecardName"`
+	CallID              ID       `json:"callId"`
+	CallStartTime       Time     `json:"callStartTime"`
+	ReviewedUserID      ID       `json:"reviewedUserId"`
+	ReviewerUserID      ID       `json:"reviewerUserId"`
+	ReviewMethod        *string  `json:"reviewMethod"`
+	EditorUserID        ID       `json:"editorUserId"`
+	ReviewTime          Time     `json:"reviewTime"`
+	VisibilityType      *string  `json:"visibilityType"`
+	Answers             []Answer `json:"answers"`
+}
+
+// Answer is the answer to one question of an answered scorecard.
+type Answer struct {
+	QuestionID         ID      `json:"questionId"`
+	QuestionRevisionID ID      `json:"questionRevisionId"`
+	IsOverall          *bool   `json:"isOverall"`
+	Score              *Number `json:"score"`
+	AnswerText         *string `json:"answerText"`
+	NotApplicable      *bool   `json:"notApplicable"`
+	SelectedOptions    []ID    `json:"selectedOptions"`
+}
+
+// KeywordTracker is a keyword tracker's settings (GET /v2/settings/trackers,
+// envelope keywordTrackers).
+type KeywordTracker struct {
+	TrackerID        ID                `json:"trackerId"`
+	TrackerName      *string           `json:"trackerName"`
+	WorkspaceID      ID                `json:"workspaceId"`
+	LanguageKeywords []LanguageKeyword `json:"languageKeywords"`
+	Affiliation      *string           `json:"affiliation"`
+	PartOfQuestion   *bool             `json:"partOfQuestion"`
+	SaidAt           *string           `json:"saidAt"`
+	SaidAtInterval   *Number           `json:"saidAtInterval"`
+	SaidAtUnit       *string           `json:"saidAtUnit"`
+	SaidInTopics     []string          `json:"saidInTopics"`
+	FilterQuery      *string           `json:"filterQuery"`
+	Created          Time              `json:"created"`
+	CreatorUserID    ID                `json:"creatorUserId"`
+	Updated          Time              `json:"updated"`
+	UpdaterUserID    ID                `json:"updaterUserId"`
+}
+
+// LanguageKeyword is a tracker's keywords in one language.
+type LanguageKeyword struct {
+	Language            string   `json:"language"`
+	Keywords            []string `json:"keywords"`
+	IncludeRelatedForms *bool    `json:"includeRelatedForms"`
+}
+
+// LibraryFolder is a public library folder (GET /v2/library/folders).
+type LibraryFolder struct {
+	ID             ID      `json:"id"`
+	Name           *string `json:"name"`
+	ParentFolderID ID      `json:"parentFolderId"`
+	CreatedBy      ID      `json:"createdBy"`
+	Updated        Time    `json:"updated"`
+}
+
+// FolderContent is GET /v2/library/folder-content: the folder at the top
+// level with its calls.
+type FolderContent struct {
+	ID        ID            `json:"id"`
+	Name      *string       `json:"name"`
+	CreatedBy ID            `json:"createdBy"`
+	Updated   Time          `json:"updated"`
+	Calls     []LibraryCall `json:"calls"`
+}
+
+// LibraryCall is a call in a library folder.
+type LibraryCall struct {
+	ID      ID       `json:"id"`
+	Title   *string  `json:"title"`
+	Note    *string  `json:"note"`
+	AddedBy ID       `json:"addedBy"`
+	Created Time     `json:"created"`
+	URL     *string  `json:"url"`
+	Snippet *Snippet `json:"snippet"`
+}
+
+// Snippet is the part of a library call, in seconds from call start.
+type Snippet struct {
+	FromSec *Number `json:"fromSec"`
+	ToSec   *Number `json:"toSec"`
+}
+
+// ActivityCounters are the 15 activity counters of the stats endpoints, in
+// Gong's JSON names, in the order of the tables' columns.
+var ActivityCounters = []string{
+	"callsAsHost", "callsGaveFeedback", "callsRequestedFeedback", "callsReceivedFeedback",
+	"ownCallsListenedTo", "othersCallsListenedTo", "callsSharedInternally", "callsSharedExternally",
+	"callsScorecardsFilled", "callsScorecardsReceived", "callsAttended", "callsCommentsGiven",
+	"callsCommentsReceived", "callsMarkedAsFeedbackGiven", "callsMarkedAsFeedbackReceived",
+}
+
+// UserAggregateActivity is one user's record of POST
+// /v2/stats/activity/aggregate (envelope usersAggregateActivityStats).
+type UserAggregateActivity struct {
+	UserID           ID                 `json:"userId"`
+	UserEmailAddress *string            `json:"userEmailAddress"`
+	Stats            map[string]*Number `json:"userAggregateActivityStats"`
+}
+
+// UserDailyActivity is one user's record of POST
+// /v2/stats/activity/day-by-day (envelope usersDetailedActivities).
+type UserDailyActivity struct {
+	UserID           ID              `json:"userId"`
+	UserEmailAddress *string         `json:"userEmailAddress"`
+	Days             []DailyActivity `json:"userDailyActivityStats"`
+}
+
+// DailyActivity is one day of a user: per counter the IDs of the calls
+// behind it (the spec's examples show bare numbers: IDs take both), and the
+// day's bounds as company-time ISO datetimes.
+type DailyActivity struct {
+	Calls    map[string][]ID `json:"-"`
+	FromDate string          `json:"fromDate"`
+	ToDate   string          `json:"toDate"`
+}
+
+// UserInteractionStatsRecord is one user's record of POST /v2/stats/interaction
+// (envelope peopleInteractionStats).
+type UserInteractionStatsRecord struct {
+	UserID           ID           `json:"userId"`
+	UserEmailAddress *string      `json:"userEmailAddress"`
+	Stats            []NamedValue `json:"personInteractionStats"`
+}
+
+// CoachingData is one manager's record of GET /v2/coaching (envelope
+// coachingData).
+type CoachingData struct {
+	Manager              CoachingUser  `json:"manager"`
+	DirectReportsMetrics []CoachingRep `json:"directReportsMetrics"`
+}
+
+// CoachingUser is a manager or a direct report.
+type CoachingUser struct {
+	ID           ID      `json:"id"`
+	EmailAddress *string `json:"emailAddress"`
+	FirstName    *string `json:"firstName"`
+	LastName     *string `json:"lastName"`
+	Title        *string `json:"title"`
+}
+
+// CoachingRep is one direct report's metrics: metric name → values (Gong
+// documents no metric names; values are strings such as "12").
+type CoachingRep struct {
+	Report  CoachingUser        `json:"report"`
+	Metrics map[string][]string `json:"metrics"`
+}

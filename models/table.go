@@ -165,3 +165,22 @@ type Range struct {
 
 // IsZero reports whether r is the zero Range (the whole table).
 func (r Range) IsZero() bool { return r.Column == "" }
+
+// SnakeCase turns a JSON field name into a column name: callsAsHost →
+// calls_as_host, speakerID → speaker_id.
+func SnakeCase(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		upper := r >= 'A' && r <= 'Z'
+		if upper {
+			prevLower := i > 0 && s[i-1] >= 'a' && s[i-1] <= 'z'
+			nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
+			if i > 0 && (prevLower || (nextLower && s[i-1] >= 'A' && s[i-1] <= 'Z')) {
+				b.WriteByte('_')
+			}
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

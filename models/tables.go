@@ -223,6 +223,237 @@ var TranscriptSentences = &Table{
 	},
 }
 
+// Scorecards is GET /v2/settings/scorecards.
+var Scorecards = &Table{
+	Name: "scorecards", Doc: "one row per scorecard", Stream: "scorecards", Key: []string{"scorecard_id"},
+	Columns: []Column{
+		c("scorecard_id", String, ""),
+		c("scorecard_name", String, ""),
+		c("workspace_id", String, "workspaces.id"),
+		c("enabled", Bool, ""),
+		c("updater_user_id", String, "users.id; -1 for the system"),
+		c("created", Timestamp, ""),
+		c("updated", Timestamp, ""),
+		c("review_method", String, "AUTOMATIC or MANUAL"),
+		raw,
+	},
+}
+
+// ScorecardQuestions are the questions of each scorecard.
+var ScorecardQuestions = &Table{
+	Name: "scorecard_questions", Doc: "one row per question of a scorecard", Stream: "scorecards",
+	Key: []string{"scorecard_id", "question_id"}, Parent: "scorecards", ParentKey: []string{"scorecard_id"},
+	Columns: []Column{
+		c("scorecard_id", String, "scorecards.scorecard_id"),
+		c("question_id", String, ""),
+		c("ordinal", Int32, "0-based position in the scorecard"),
+		c("question_revision_id", String, ""),
+		c("question_text", String, ""),
+		c("is_overall", Bool, "the main overall question"),
+		c("question_type", String, "e.g. RANGE"),
+		c("answer_guide", String, ""),
+		c("min_range", Int64, "lowest score, NULL for questions without a range"),
+		c("max_range", Int64, "highest score"),
+		c("updater_user_id", String, ""),
+		c("created", Timestamp, ""),
+		c("updated", Timestamp, ""),
+	},
+}
+
+// ScorecardQuestionOptions are the answer options of select questions.
+var ScorecardQuestionOptions = &Table{
+	Name: "scorecard_question_options", Doc: "one row per answer option of a select question", Stream: "scorecards",
+	Key: []string{"question_id", "option_id"}, Parent: "scorecards", ParentKey: []string{"scorecard_id"},
+	Columns: []Column{
+		c("question_id", String, "scorecard_questions.question_id"),
+		c("option_id", String, "what scorecard_answers.selected_options holds"),
+		c("scorecard_id", String, "scorecards.scorecard_id"),
+		c("ordinal", Int32, "0-based position"),
+		c("text", String, ""),
+	},
+}
+
+// AnsweredScorecards is POST /v2/stats/activity/scorecards.
+var AnsweredScorecards = &Table{
+	Name: "answered_scorecards", Doc: "one row per answered scorecard", Stream: "answered_scorecards",
+	Key: []string{"answered_scorecard_id"},
+	Columns: []Column{
+		c("answered_scorecard_id", String, "exact digits, even beyond 2^53"),
+		c("scorecard_id", String, "scorecards.scorecard_id"),
+		c("scorecard_name", String, ""),
+		c("call_id", String, "calls.id"),
+		c("call_start_time", Timestamp, ""),
+		c("reviewed_user_id", String, "the host being reviewed (users.id)"),
+		c("reviewer_user_id", String, "who answered; NULL for AUTOMATIC reviews"),
+		c("review_method", String, "AUTOMATIC or MANUAL"),
+		c("editor_user_id", String, "last editor"),
+		c("review_time", Timestamp, "when the review was published; windows are cut on it"),
+		c("visibility_type", String, ""),
+		raw,
+	},
+}
+
+// ScorecardAnswers are the answers of each answered scorecard.
+var ScorecardAnswers = &Table{
+	Name: "scorecard_answers", Doc: "one row per answered question", Stream: "answered_scorecards",
+	Key: []string{"answered_scorecard_id", "question_id"}, Parent: "answered_scorecards", ParentKey: []string{"answered_scorecard_id"},
+	Columns: []Column{
+		c("answered_scorecard_id", String, "answered_scorecards.answered_scorecard_id"),
+		c("question_id", String, "scorecard_questions.question_id"),
+		c("question_revision_id", String, ""),
+		c("is_overall", Bool, ""),
+		c("score", Int64, "1–50 when answered"),
+		c("answer_text", String, ""),
+		c("not_applicable", Bool, ""),
+		c("selected_options", StringList, "scorecard_question_options.option_id"),
+	},
+}
+
+// Trackers is GET /v2/settings/trackers (keyword trackers).
+var Trackers = &Table{
+	Name: "trackers", Doc: "one row per keyword tracker", Stream: "trackers", Key: []string{"tracker_id"},
+	Columns: []Column{
+		c("tracker_id", String, ""),
+		c("tracker_name", String, ""),
+		c("workspace_id", String, ""),
+		c("affiliation", String, "Anyone, Company or NonCompany"),
+		c("part_of_question", Bool, ""),
+		c("said_at", String, "Anytime, First or Last"),
+		c("said_at_interval", Int64, ""),
+		c("said_at_unit", String, ""),
+		c("said_in_topics", StringList, ""),
+		c("filter_query", JSON, "JSON text"),
+		c("created", Timestamp, ""),
+		c("creator_user_id", String, "NULL for built-in trackers"),
+		c("updated", Timestamp, ""),
+		c("updater_user_id", String, ""),
+		raw,
+	},
+}
+
+// TrackerKeywords are the keywords of each tracker, per language.
+var TrackerKeywords = &Table{
+	Name: "tracker_keywords", Doc: "one row per keyword of a tracker in a language", Stream: "trackers",
+	Key: []string{"tracker_id", "language", "keyword"}, Parent: "trackers", ParentKey: []string{"tracker_id"},
+	Columns: []Column{
+		c("tracker_id", String, "trackers.tracker_id"),
+		c("language", String, "ISO 639-2/B, or mul"),
+		c("keyword", String, ""),
+		c("include_related_forms", Bool, ""),
+	},
+}
+
+// LibraryFolders is GET /v2/library/folders, per workspace.
+var LibraryFolders = &Table{
+	Name: "library_folders", Doc: "one row per public library folder", Stream: "library_folders", Key: []string{"folder_id"},
+	Columns: []Column{
+		c("folder_id", String, ""),
+		c("name", String, ""),
+		c("parent_folder_id", String, "NULL for a root folder"),
+		c("created_by", String, "users.id"),
+		c("updated", Timestamp, ""),
+		c("workspace_id", String, "the workspace the folder was listed in"),
+		raw,
+	},
+}
+
+// LibraryFolderCalls is GET /v2/library/folder-content, per folder.
+var LibraryFolderCalls = &Table{
+	Name: "library_folder_calls", Doc: "one row per call in a library folder", Stream: "library_folder_content",
+	Key: []string{"folder_id", "call_id"}, Parent: "library_folders", ParentKey: []string{"folder_id"},
+	Columns: []Column{
+		c("folder_id", String, "library_folders.folder_id"),
+		c("call_id", String, "calls.id"),
+		c("title", String, ""),
+		c("note", String, ""),
+		c("added_by", String, "users.id"),
+		c("created", Timestamp, "when the call was added to the folder"),
+		c("url", String, ""),
+		c("snippet_from_s", Int64, "snippet start, seconds from call start"),
+		c("snippet_to_s", Int64, "snippet end"),
+	},
+}
+
+// activityColumns are one column per activity counter.
+func activityColumns(typ arrow.DataType, doc string) []Column {
+	out := make([]Column, len(ActivityCounters))
+	for i, n := range ActivityCounters {
+		out[i] = c(SnakeCase(n), typ, doc)
+	}
+	return out
+}
+
+// UserActivityAggregate is POST /v2/stats/activity/aggregate per month.
+var UserActivityAggregate = &Table{
+	Name: "user_activity_aggregate", Doc: "one row per user and period", Stream: "activity_aggregate",
+	Key: []string{"user_id", "from_date", "to_date"},
+	Columns: append(append([]Column{
+		c("user_id", String, "users.id"),
+		c("from_date", Date, "first day (company time zone)"),
+		c("to_date", Date, "day after the last (exclusive)"),
+		c("user_email_address", String, ""),
+	}, activityColumns(Int64, "count over the period")...), raw),
+}
+
+// UserActivityDaily is POST /v2/stats/activity/day-by-day.
+var UserActivityDaily = &Table{
+	Name: "user_activity_daily", Doc: "one row per user and day with activity", Stream: "activity_daily",
+	Key: []string{"user_id", "day"},
+	Columns: append(append([]Column{
+		c("user_id", String, "users.id"),
+		c("day", Date, "the day (company time zone)"),
+		c("user_email_address", String, ""),
+	}, activityColumns(Int64, "number of calls")...), raw),
+}
+
+// UserActivityDailyCalls are the call IDs behind each daily count.
+var UserActivityDailyCalls = &Table{
+	Name: "user_activity_daily_calls", Doc: "one row per call behind a daily activity count", Stream: "activity_daily",
+	Key: []string{"user_id", "day", "activity", "call_id"}, Parent: "user_activity_daily", ParentKey: []string{"user_id", "day"},
+	Columns: []Column{
+		c("user_id", String, "users.id"),
+		c("day", Date, ""),
+		c("activity", String, "the counter: calls_as_host, calls_attended, …"),
+		c("call_id", String, "calls.id"),
+	},
+}
+
+// UserInteractionStats is POST /v2/stats/interaction per month.
+var UserInteractionStats = &Table{
+	Name: "user_interaction_stats", Doc: "one row per user, period and statistic", Stream: "interaction_stats",
+	Key: []string{"user_id", "from_date", "to_date", "name"},
+	Columns: []Column{
+		c("user_id", String, "users.id"),
+		c("from_date", Date, ""),
+		c("to_date", Date, "exclusive"),
+		c("name", String, "Longest Monologue, Interactivity, Patience, Question Rate, …"),
+		c("value", Float64, ""),
+		c("user_email_address", String, ""),
+		raw,
+	},
+}
+
+// CoachingMetrics is GET /v2/coaching per workspace, manager and month.
+var CoachingMetrics = &Table{
+	Name: "coaching_metrics", Doc: "one row per metric of a manager's direct report and period", Stream: "coaching",
+	Key: []string{"workspace_id", "manager_id", "report_user_id", "from_date", "to_date", "metric"},
+	Columns: []Column{
+		c("workspace_id", String, ""),
+		c("manager_id", String, "users.id"),
+		c("report_user_id", String, "users.id of the direct report"),
+		c("from_date", Date, ""),
+		c("to_date", Date, "exclusive"),
+		c("metric", String, "Gong's metric name (undocumented, e.g. callsReviewed)"),
+		c("metric_values", StringList, "the values as Gong sends them"),
+		c("manager_email_address", String, ""),
+		c("report_email_address", String, ""),
+		c("report_first_name", String, ""),
+		c("report_last_name", String, ""),
+		c("report_title", String, ""),
+		raw,
+	},
+}
+
 // CallChildren are the child tables the calls stream replaces per call.
 var CallChildren = []*Table{
 	CallParties, CallSpeakers, CallInteractionStats, CallVideoStats, CallTopics, CallStructure,
@@ -234,8 +465,13 @@ var CallChildren = []*Table{
 func All() []*Table {
 	out := []*Table{Users, Workspaces, Calls}
 	out = append(out, CallChildren...)
-	out = append(out, TranscriptSentences)
-	return out
+	return append(out, TranscriptSentences,
+		Scorecards, ScorecardQuestions, ScorecardQuestionOptions,
+		AnsweredScorecards, ScorecardAnswers,
+		Trackers, TrackerKeywords,
+		LibraryFolders, LibraryFolderCalls,
+		UserActivityAggregate, UserActivityDaily, UserActivityDailyCalls,
+		UserInteractionStats, CoachingMetrics)
 }
 
 // Lookup returns the table with the given name.

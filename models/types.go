@@ -159,3 +159,36 @@ func (a Any) Text() (string, bool) {
 	}
 	return string(b), true
 }
+
+// UnmarshalJSON reads fromDate and toDate, and every other key as a
+// counter: an array of call IDs (strings or numbers) or null.
+func (d *DailyActivity) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return fmt.Errorf("models: daily activity must be an object: %w", err)
+	}
+	*d = DailyActivity{Calls: map[string][]ID{}}
+	for k, v := range m {
+		switch k {
+		case "fromDate", "toDate":
+			var s *string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return fmt.Errorf("models: daily activity %s must be a string", k)
+			}
+			if s != nil {
+				if k == "fromDate" {
+					d.FromDate = *s
+				} else {
+					d.ToDate = *s
+				}
+			}
+		default:
+			var ids []ID
+			if err := json.Unmarshal(v, &ids); err != nil {
+				return fmt.Errorf("models: daily activity %s must be a list of call IDs: %w", k, err)
+			}
+			d.Calls[k] = ids
+		}
+	}
+	return nil
+}
