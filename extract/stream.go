@@ -75,3 +75,9 @@ type Stream interface {
 	// with the first error; on error the caller rolls the unit back.
 	Fetch(ctx context.Context, c *Client, u Unit, sink Sink) error
 }
+
+// Prober is implemented by incremental streams that can count the records
+// of a range with one cheap request; plan uses it to estimate requests.
+type Prober interface {
+	Probe(ctx context.Context, c *Client, from, to time.Time) (records int, err error)
+}

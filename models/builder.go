@@ -36,10 +36,11 @@ func (b *Builder) Len() int { return b.rb.Field(0).Len() }
 // it) and starts a new one.
 func (b *Builder) NewBatch() arrow.RecordBatch { return b.rb.NewRecordBatch() }
 
-// Reset drops the rows appended since the last NewBatch.
+// Reset drops the rows appended since the last NewBatch, column by column,
+// so it also recovers from a row that failed half-way.
 func (b *Builder) Reset() {
-	if b.Len() > 0 {
-		b.rb.NewRecordBatch().Release()
+	for i := range b.table.Columns {
+		b.rb.Field(i).NewArray().Release()
 	}
 }
 
