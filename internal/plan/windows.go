@@ -21,8 +21,9 @@ const (
 
 // Window is one unit of work a plan schedules.
 type Window struct {
-	From, To time.Time
-	Reason   Reason
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Reason Reason    `json:"reason"`
 }
 
 // Interval is a half-open time interval.
