@@ -30,6 +30,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Usage: "config file (default ./gongload.hcl when present)", Sources: cli.EnvVars("GONGLOAD_CONFIG")},
 			&cli.StringFlag{Name: "log-format", Usage: "text or json", Value: "text", Sources: cli.EnvVars("GONGLOAD_LOG_FORMAT")},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "debug logging"},
 		},
@@ -51,6 +52,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		},
 		OnUsageError: usageError,
 		Commands: []*cli.Command{
+			initCommand(),
+			validateCommand(),
 			planCommand(g),
 			applyCommand(g),
 			stateCommand(g),
@@ -66,7 +69,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	g.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	err := root.Run(ctx, args)
-	if err != nil {
+	if err != nil && strings.TrimSpace(err.Error()) != "" {
 		fmt.Fprintf(stderr, "gongload: %s\n", strings.TrimSpace(err.Error()))
 	}
 	return ExitCode(err)

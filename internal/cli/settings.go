@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gongload/gongload/extract"
+	"github.com/gongload/gongload/internal/config"
 	"github.com/gongload/gongload/internal/secret"
 )
 
@@ -64,17 +65,17 @@ func ParseTime(flag, s string) (time.Time, error) {
 	return time.Time{}, userError("bad --%s %q: use a date (2026-01-31) or an RFC 3339 time (2026-01-31T08:00:00Z)", flag, s)
 }
 
-// Defaults (SPEC §3, §4).
+// Defaults (SPEC §3, §4), shared with the config file's.
 const (
-	DefaultBaseURL     = "https://api.gong.io"
-	DefaultDest        = "duckdb:gong.duckdb"
-	DefaultLookback    = 168 * time.Hour
-	DefaultRateLimit   = 3
-	DefaultDailyQuota  = 10000
-	DefaultConcurrency = 8
-	DefaultMaxWait     = 10 * time.Minute
-	DefaultHistory     = 365 * 24 * time.Hour
-	MaxWindow          = 90 * 24 * time.Hour
+	DefaultBaseURL     = config.DefaultBaseURL
+	DefaultDest        = config.DefaultDestKind + ":" + config.DefaultDestPath
+	DefaultLookback    = config.DefaultLookback
+	DefaultRateLimit   = config.DefaultRateLimit
+	DefaultDailyQuota  = config.DefaultDailyQuota
+	DefaultConcurrency = config.DefaultConcurrency
+	DefaultMaxWait     = config.DefaultMaxWait
+	DefaultHistory     = config.DefaultHistory
+	MaxWindow          = config.MaxWindow
 )
 
 // syncFlags are the flags of plan and apply.
@@ -96,21 +97,51 @@ func syncFlags() []cli.Flag {
 	}
 }
 
-// settingsFrom resolves the settings of a plan/apply command.
+// loadConfig reads --config, or ./gongload.hcl when it exists; nil when
+// there is no config file.
+func loadConfig(cmd *cli.Command) (*config.File, error) {
+	path := cmd.String("config")
+	if path == "" {
+		if _, err := os.Stat(config.DefaultPath); err != nil {
+			return nil, nil
+		}
+		path = config.DefaultPath
+	}
+	return config.Load(path)
+}
+
+// settingsFrom resolves the settings of a plan/apply command: flag, then
+// environment (both through the flag's sources), then the config file, then
+// the default.
 func settingsFrom(cmd *cli.Command, now time.Time) (Settings, error) {
+	file, err := loadConfig(cmd)
+	if err != nil {
+		return Settings{}, err
+	}
+	src := config.Source{}
+	if file != nil {
+		src = file.Source
+	}
+	set := cmd.IsSet
 	s := Settings{
-		BaseURL:     strings.TrimRight(cmd.String("base-url"), "/"),
-		Lookback:    cmd.Duration("lookback"),
-		RateLimit:   cmd.Float("rate-limit"),
-		DailyQuota:  cmd.Int64("daily-quota"),
-		Concurrency: cmd.Int("concurrency"),
-		MaxWait:     cmd.Duration("max-wait"),
+		BaseURL:     strings.TrimRight(pick(set("base-url"), cmd.String("base-url"), src.BaseURL), "/"),
+		Lookback:    pick(set("lookback"), cmd.Duration("lookback"), src.Lookback),
+		RateLimit:   pick(set("rate-limit"), cmd.Float("rate-limit"), src.RateLimit),
+		DailyQuota:  pick(set("daily-quota"), cmd.Int64("daily-quota"), src.DailyQuota),
+		Concurrency: pick(set("concurrency"), cmd.Int("concurrency"), src.Concurrency),
+		MaxWait:     pick(set("max-wait"), cmd.Duration("max-wait"), src.MaxWait),
 		Windows:     map[string]time.Duration{},
 		AccessKey:   secret.String(os.Getenv("GONG_ACCESS_KEY")),
 		AccessKeyS:  secret.String(os.Getenv("GONG_ACCESS_KEY_SECRET")),
 	}
-	var err error
-	if s.Dest, err = ParseDest(cmd.String("dest")); err != nil {
+	for k, v := range src.Windows {
+		s.Windows[k] = v
+	}
+	dest := cmd.String("dest")
+	if !set("dest") && file != nil && file.Dest != nil {
+		dest = file.Dest.Kind + ":" + file.Dest.Path
+	}
+	if s.Dest, err = ParseDest(dest); err != nil {
 		return s, err
 	}
 	s.To = now.UTC().Truncate(time.Second)
@@ -120,6 +151,9 @@ func settingsFrom(cmd *cli.Command, now time.Time) (Settings, error) {
 		}
 	}
 	s.From = s.To.Add(-DefaultHistory).Truncate(24 * time.Hour)
+	if src.StartDate != nil {
+		s.From = *src.StartDate
+	}
 	if v := cmd.String("from"); v != "" {
 		if s.From, err = ParseTime("from", v); err != nil {
 			return s, err
@@ -128,7 +162,11 @@ func settingsFrom(cmd *cli.Command, now time.Time) (Settings, error) {
 	if !s.From.Before(s.To) {
 		return s, userError("--from %s is not before --to %s: the range to load is empty", s.From.Format(time.RFC3339), s.To.Format(time.RFC3339))
 	}
-	for _, v := range cmd.StringSlice("streams") {
+	streams := cmd.StringSlice("streams")
+	if !set("streams") && len(src.Streams) > 0 {
+		streams = src.Streams
+	}
+	for _, v := range streams {
 		for name := range strings.SplitSeq(v, ",") {
 			name = strings.TrimSpace(name)
 			if name == "" {
@@ -148,7 +186,11 @@ func settingsFrom(cmd *cli.Command, now time.Time) (Settings, error) {
 	if s.CallIDs, err = idList(cmd.StringSlice("call-id"), "--call-id"); err != nil {
 		return s, err
 	}
-	if s.Workspaces, err = idList(cmd.StringSlice("workspace"), "--workspace"); err != nil {
+	workspaces := cmd.StringSlice("workspace")
+	if !set("workspace") {
+		workspaces = src.Workspaces
+	}
+	if s.Workspaces, err = idList(workspaces, "--workspace"); err != nil {
 		return s, err
 	}
 	s.Reconcile = cmd.Bool("reconcile")
@@ -163,6 +205,15 @@ func settingsFrom(cmd *cli.Command, now time.Time) (Settings, error) {
 		return s, userError("--lookback must not be negative")
 	}
 	return s, nil
+}
+
+// pick returns the flag's value when set (by flag or environment), else the
+// file's when set, else the flag's default.
+func pick[T any](flagSet bool, flagVal T, fileVal *T) T {
+	if !flagSet && fileVal != nil {
+		return *fileVal
+	}
+	return flagVal
 }
 
 // checkCredentials reports missing access-key credentials.

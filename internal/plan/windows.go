@@ -111,14 +111,32 @@ func cellEnd(kind extract.WindowKind, size time.Duration, start time.Time) time.
 	}
 }
 
+// overlaps reports whether [from, to) meets one of the merged intervals.
+func overlaps(iv []Interval, from, to time.Time) bool {
+	for _, x := range iv {
+		if x.From.Before(to) && x.To.After(from) {
+			return true
+		}
+	}
+	return false
+}
+
 // Windows returns the windows of an incremental stream to fetch for history
 // [from, to), given what is committed and the lookback before now.
+//
+// A window is new when its part before the lookback period is not covered
+// by committed windows, or when nothing of it was ever committed. A window
+// reaching into the lookback period that is otherwise covered is the routine
+// re-read: time that passed since the last run lies inside the lookback and
+// is read by that re-read, so a plan right after an apply shows no change.
 func Windows(kind extract.WindowKind, size time.Duration, committed []Interval, from, to, now time.Time, lookback time.Duration) []Window {
 	reread := now.Add(-lookback)
 	var out []Window
 	for _, cell := range Cells(kind, size, from, to) {
+		head := minTime(cell.To, maxTime(reread, cell.From)) // the part before the lookback period
 		switch {
-		case !covered(committed, cell.From, cell.To):
+		case head.After(cell.From) && !covered(committed, cell.From, head),
+			!overlaps(committed, cell.From, cell.To):
 			out = append(out, Window{cell.From, cell.To, New})
 		case lookback > 0 && cell.To.After(reread):
 			out = append(out, Window{cell.From, cell.To, Lookback})
