@@ -467,9 +467,9 @@ func (s *Sim) mediaSig(file string, expires int64) string {
 }
 
 func (s *Sim) media(p *callPlan, base string, now time.Time) *CallMedia {
-	// Valid for at least 8 hours, and stable within an hour so that
-	// repeated reads give the same URL.
-	exp := now.Truncate(time.Hour).Add(9 * time.Hour).Unix()
+	// Valid for at least MediaTTL (Gong: 8 hours), and stable within an
+	// hour so that repeated reads give the same URL.
+	exp := s.mediaExpiry(now)
 	u := func(ext string) string {
 		file := p.rec.id + "." + ext
 		return base + "/_sim/media/" + file + "?expires=" + strconv.FormatInt(exp, 10) + "&sig=" + s.mediaSig(file, exp)

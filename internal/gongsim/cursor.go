@@ -24,6 +24,7 @@ type cursorClaims struct {
 	Offset int    `json:"off,omitempty"` // users: index of the first record
 	LastNs int64  `json:"lst,omitempty"` // calls: started (unix ns) of the last record served
 	LastID string `json:"lid,omitempty"` // calls: id of the last record served
+	Sub    int    `json:"sub,omitempty"` // answered scorecards: position of the last record served in its call
 	Filter string `json:"flt"`           // hash of the request filter
 	Total  int    `json:"total"`         // records when the sequence started (informative)
 	Iat    int64  `json:"iat"`           // first request of the sequence, unix ms

@@ -540,7 +540,7 @@ func (s *Sim) hDeleteCall(r *http.Request, rq *request) *reply {
 }
 
 // GET /_sim/stats
-func (s *Sim) hStats(r *http.Request, rq *request) *reply {
+func (s *Sim) hSimStats(r *http.Request, rq *request) *reply {
 	return okReply(struct {
 		RequestID string `json:"requestId"`
 		Stats

@@ -89,6 +89,18 @@ func TestGenerationSpeed(t *testing.T) {
 	t.Logf("extensive pages served (every selector): %d pages, %.0f MB in %v (%.0f MB/s, %.0f calls/s)",
 		pages, float64(n)/1e6, d, float64(n)/1e6/d.Seconds(), 20000/d.Seconds())
 
+	t0 = time.Now()
+	n, pages = drain(t, s, "/v2/stats/activity/scorecards", "")
+	t.Logf("answered scorecards (whole history): %d pages, %.1f MB in %v", pages, float64(n)/1e6, time.Since(t0))
+	to := s.Anchor().In(s.loc).Format(time.DateOnly)
+	from := s.Anchor().In(s.loc).AddDate(0, -1, 0).Format(time.DateOnly)
+	t0 = time.Now()
+	agg := s.ActivityAggregate(from, to)
+	t.Logf("activity aggregate over a month: %d users in %v", len(agg), time.Since(t0))
+	t0 = time.Now()
+	inter := s.InteractionStats(from, to)
+	t.Logf("interaction stats over a month: %d users in %v", len(inter), time.Since(t0))
+
 	// The same over real HTTP on loopback.
 	base, err := s.Start("127.0.0.1:0")
 	if err != nil {

@@ -58,19 +58,49 @@ type skeleton struct {
 	monos  []mono // monologues: runs of sentences with newMono at their start
 }
 
+// callHead is the part of a plan drawn first from the call's metadata
+// stream: cheap to compute for scans that need only a call's kind and
+// duration (answered scorecards).
+type callHead struct {
+	conference, internal bool
+	acctIdx, n           int
+	slotMs, leadMs       int64
+	durMs                int64
+}
+
+// head draws the call head from r, the call's metadata stream, leaving r
+// where plan goes on.
+func (s *Sim) head(r *rng) callHead {
+	s.basics(r) // host and workspace are stored in rec
+	var h callHead
+	h.conference = r.chance(0.7)
+	h.internal = h.conference && r.chance(0.08)
+	h.acctIdx = r.intn(s.nAccounts)
+	h.n = max(1, int(math.Round(float64(s.cfg.Sentences)*r.uniform(0.4, 1.6))))
+	h.slotMs = int64(r.between(3500, 8000))
+	h.leadMs = int64(r.between(500, 15000))
+	h.durMs = h.leadMs + int64(h.n)*h.slotMs + int64(r.between(1000, 20000))
+	return h
+}
+
+// headOf returns a call's head as its plan has it (planParties turns an
+// internal call of a company of one into an external one).
+func (s *Sim) headOf(rec *callRec) callHead {
+	r := newRNG(s.seed, stCallMeta, rec.key)
+	h := s.head(&r)
+	h.internal = h.internal && len(s.users) > 1
+	return h
+}
+
 func (s *Sim) plan(rec *callRec) *callPlan {
 	p := &callPlan{rec: *rec}
 	r := newRNG(s.seed, stCallMeta, rec.key)
-	s.basics(&r) // host and workspace are stored in rec
+	h := s.head(&r)
 	p.hostIdx = rec.host
-	p.conference = r.chance(0.7)
-	p.internal = p.conference && r.chance(0.08)
-	p.acctIdx = r.intn(s.nAccounts)
+	p.conference, p.internal = h.conference, h.internal
+	p.acctIdx = h.acctIdx
 	p.acct = s.account(p.acctIdx)
-	p.n = max(1, int(math.Round(float64(s.cfg.Sentences)*r.uniform(0.4, 1.6))))
-	p.slotMs = int64(r.between(3500, 8000))
-	p.leadMs = int64(r.between(500, 15000))
-	p.durMs = p.leadMs + int64(p.n)*p.slotMs + int64(r.between(1000, 20000))
+	p.n, p.slotMs, p.leadMs, p.durMs = h.n, h.slotMs, h.leadMs, h.durMs
 
 	s.planParties(p)
 

@@ -27,6 +27,14 @@ const (
 	stRequest
 	stSecret
 	stTrackers
+	// Streams of the settings, library, scorecard, stats and media data
+	// (appended: the values above must never change).
+	stScorecards
+	stAnswered
+	stTrackerSettings
+	stLibrary
+	stActivity
+	stMedia
 )
 
 const golden = 0x9e3779b97f4a7c15

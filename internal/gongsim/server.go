@@ -27,16 +27,27 @@ type reply struct {
 	calls       int    // call records served (stats)
 	transcripts int
 	sentences   int
-	expired     bool    // cursor has expired (stats)
-	pooled      *[]byte // body buffer to return to pagePool once written
+	expired     bool        // cursor has expired (stats)
+	pooled      *[]byte     // body buffer to return to pagePool once written
+	raw         bool        // not Gong's API (media storage): no x-traceid or Gong headers
+	header      http.Header // extra response headers
 }
 
 type handler func(r *http.Request, rq *request) *reply
 
+// routeKind selects the middleware of a route.
+type routeKind int
+
+const (
+	apiRoute   routeKind = iota // Gong's /v2: auth, latency, rate limit, quota, faults
+	adminRoute                  // /_sim admin: auth only
+	mediaRoute                  // signed media URLs: no auth, no faults
+)
+
 func (s *Sim) routes() {
 	s.mux = http.NewServeMux()
-	api := func(pattern string, h handler) { s.mux.HandleFunc(pattern, s.wrap(pattern, true, h)) }
-	admin := func(pattern string, h handler) { s.mux.HandleFunc(pattern, s.wrap(pattern, false, h)) }
+	api := func(pattern string, h handler) { s.mux.HandleFunc(pattern, s.wrap(pattern, apiRoute, h)) }
+	admin := func(pattern string, h handler) { s.mux.HandleFunc(pattern, s.wrap(pattern, adminRoute, h)) }
 	api("GET /v2/users", s.hUsers)
 	api("GET /v2/users/{id}", s.hUser)
 	api("GET /v2/workspaces", s.hWorkspaces)
@@ -44,11 +55,25 @@ func (s *Sim) routes() {
 	api("GET /v2/calls/{id}", s.hCall)
 	api("POST /v2/calls/extensive", s.hExtensive)
 	api("POST /v2/calls/transcript", s.hTranscripts)
+	api("GET /v2/settings/scorecards", s.hScorecards)
+	api("GET /v2/settings/trackers", s.hTrackers)
+	api("GET /v2/call-outcomes", s.hCallOutcomes)
+	api("GET /v2/library/folders", s.hFolders)
+	api("GET /v2/library/folder-content", s.hFolderContent)
+	api("POST /v2/stats/activity/scorecards", s.hAnswered)
+	api("POST /v2/stats/activity/aggregate", s.hStats("stats/activity/aggregate"))
+	api("POST /v2/stats/activity/day-by-day", s.hStats("stats/activity/day-by-day"))
+	api("POST /v2/stats/interaction", s.hStats("stats/interaction"))
+	api("GET /v2/coaching", s.hCoaching)
 	admin("POST /_sim/calls", s.hAddCalls)
 	admin("POST /_sim/transcripts", s.hRelease)
 	admin("DELETE /_sim/calls/{id}", s.hDeleteCall)
-	admin("GET /_sim/stats", s.hStats)
-	s.mux.HandleFunc("/", s.wrap("other", false, s.hNotFound))
+	admin("GET /_sim/stats", s.hSimStats)
+	admin("POST /_sim/scorecards/answer", s.hAnswerScorecard)
+	admin("POST /_sim/scorecards/edit", s.hEditScorecard)
+	const media = "GET /_sim/media/{file}"
+	s.mux.HandleFunc(media, s.wrap(media, mediaRoute, s.hMedia))
+	s.mux.HandleFunc("/", s.wrap("other", adminRoute, s.hNotFound))
 }
 
 // ServeHTTP serves the simulated API: /v2 (Gong's endpoints) and /_sim
@@ -58,7 +83,8 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTT
 // wrap is the middleware of every route: request id, auth, and for API
 // routes latency, rate limit, daily quota and injected faults; then the
 // handler; then the response (possibly truncated) and the stats.
-func (s *Sim) wrap(pattern string, isAPI bool, h handler) http.HandlerFunc {
+func (s *Sim) wrap(pattern string, kind routeKind, h handler) http.HandlerFunc {
+	isAPI := kind == apiRoute
 	return func(w http.ResponseWriter, r *http.Request) {
 		seq := s.seq.Add(1)
 		rq := &request{id: s.requestID(seq), seq: seq, now: s.now(), base: "http://" + r.Host}
@@ -76,7 +102,9 @@ func (s *Sim) wrap(pattern string, isAPI bool, h handler) http.HandlerFunc {
 				t.Stop()
 			}
 		}
-		if ok, reason := s.authenticate(r); !ok {
+		if kind == mediaRoute {
+			// Signed URL: whatever Authorization header comes along is ignored.
+		} else if ok, reason := s.authenticate(r); !ok {
 			rep = errReply(rq, http.StatusUnauthorized, reason)
 		} else if isAPI {
 			rep = s.limit(rq)
@@ -148,9 +176,14 @@ func (s *Sim) write(w http.ResponseWriter, rq *request, rep *reply, truncate boo
 	if ct == "" {
 		ct = "application/json; charset=utf-8"
 	}
+	for k, v := range rep.header {
+		h[k] = v
+	}
 	h.Set("Content-Type", ct)
-	h.Set("X-Traceid", rq.id)
-	h.Set("X-Gong-Service-Version", "PublicApiServer:gongsim")
+	if !rep.raw {
+		h.Set("X-Traceid", rq.id)
+		h.Set("X-Gong-Service-Version", "PublicApiServer:gongsim")
+	}
 	if rep.retryAfter > 0 {
 		h.Set("Retry-After", strconv.Itoa(rep.retryAfter))
 	}

@@ -37,6 +37,7 @@ type Config struct {
 	CursorTTL       time.Duration    // default 1h, counted from the first request of a pagination sequence
 	Now             func() time.Time // clock, default time.Now
 	TimeZone        string           // company time zone, default "America/New_York"
+	MediaTTL        time.Duration    // validity of signed media URLs, default 8h (Gong's); tests may shorten it
 }
 
 // PageSize is the number of records per page of every paginated endpoint.
@@ -58,6 +59,19 @@ type Sim struct {
 	workspaces []Workspace
 	trackers   []trackerDef
 	nAccounts  int
+
+	trackerSettings []KeywordTracker // GET /v2/settings/trackers, all workspaces
+	folders         []folderRec      // library folders, workspace by workspace, parents first
+	folderByID      map[string]int
+
+	// scMu guards the scorecards and the edits of answered scorecards.
+	scMu        sync.RWMutex
+	scorecards  []*scorecardRec
+	ascEdited   map[string]ascRec   // edited generated answered scorecards, by answeredScorecardId
+	ascAdded    map[string][]ascRec // answered scorecards added by AnswerScorecard, by call ID
+	ascTouched  map[string]bool     // call IDs with edited or added answered scorecards
+	ascSeq      uint64              // answered scorecards added or edited so far (seeds them)
+	scEditCount uint64
 
 	mu      sync.RWMutex
 	usedIDs map[string]struct{}
@@ -114,6 +128,9 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "America/New_York"
 	}
+	if cfg.MediaTTL == 0 {
+		cfg.MediaTTL = 8 * time.Hour
+	}
 	switch {
 	case cfg.Users < 0:
 		return nil, errors.New("gongsim: Users must be positive")
@@ -121,8 +138,8 @@ func New(cfg Config) (*Sim, error) {
 		return nil, errors.New("gongsim: Days must be positive")
 	case cfg.Sentences < 0:
 		return nil, errors.New("gongsim: Sentences must be positive")
-	case cfg.RateLimit < 0 || cfg.DailyQuota < 0 || cfg.Latency < 0 || cfg.CursorTTL < 0:
-		return nil, errors.New("gongsim: RateLimit, DailyQuota, Latency and CursorTTL must not be negative")
+	case cfg.RateLimit < 0 || cfg.DailyQuota < 0 || cfg.Latency < 0 || cfg.CursorTTL < 0 || cfg.MediaTTL < 0:
+		return nil, errors.New("gongsim: RateLimit, DailyQuota, Latency, CursorTTL and MediaTTL must not be negative")
 	case cfg.FailRate < 0 || cfg.FailRate > 1 || cfg.TruncateRate < 0 || cfg.TruncateRate > 1:
 		return nil, errors.New("gongsim: FailRate and TruncateRate must be within [0, 1]")
 	}
@@ -141,6 +158,11 @@ func New(cfg Config) (*Sim, error) {
 	s.genUsers()
 	s.genTrackers()
 	s.genCalls()
+	// Generated after the calls, from their own streams, so that adding
+	// them changed nothing the simulator served before.
+	s.genScorecards()
+	s.genTrackerSettings()
+	s.genLibrary()
 	if cfg.RateLimit > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(cfg.RateLimit), max(1, int(math.Ceil(cfg.RateLimit))))
 	}

@@ -1,0 +1,1 @@
+SELECT serial, lineage FROM _gongload_meta LIMIT 1

@@ -1,0 +1,1 @@
+DELETE FROM _gongload_state WHERE stream = $1

@@ -1,0 +1,1 @@
+DELETE FROM _gongload_runs WHERE run_id = $1

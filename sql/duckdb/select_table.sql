@@ -1,0 +1,2 @@
+-- Every row of a table (tests and small tables only).
+SELECT * FROM {{ident .Table}}

@@ -1,0 +1,1 @@
+UPDATE _gongload_meta SET serial = serial + 1
