@@ -90,7 +90,7 @@ func TestPlanChangesAndEstimate(t *testing.T) {
 		t.Fatal("new windows and table changes are changes")
 	}
 	calls := p.Streams[1]
-	if calls.Name != "calls" || calls.New != 1 || calls.Lookback != 1 {
+	if calls.Name != "calls" || calls.New != 0 || calls.Lookback != 2 {
 		t.Fatalf("calls: %+v", calls)
 	}
 	tr := p.Streams[2]

@@ -96,7 +96,9 @@ func cellStart(kind extract.WindowKind, size time.Duration, t time.Time) time.Ti
 	case extract.Month:
 		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 	default:
-		return t.Truncate(size) // Truncate works on absolute time: a grid since the zero time, in UTC
+		// Span cells restart at each month's first day: month start + k·size.
+		m := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return m.Add(t.Sub(m) / size * size)
 	}
 }
 
@@ -107,7 +109,8 @@ func cellEnd(kind extract.WindowKind, size time.Duration, start time.Time) time.
 	case extract.Month:
 		return start.AddDate(0, 1, 0)
 	default:
-		return start.Add(size)
+		next := time.Date(start.Year(), start.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+		return minTime(start.Add(size), next)
 	}
 }
 

@@ -20,21 +20,28 @@ func d(s string) time.Time {
 
 const week = 7 * 24 * time.Hour
 
-func TestCellsSpanAlignsOnMondays(t *testing.T) {
-	// Go's zero time is a Monday, so 7-day cells start on Mondays 00:00 UTC
-	// whatever the range's start.
-	got := Cells(extract.Span, week, d("2026-03-04T10:00:00Z"), d("2026-03-20T00:00:00Z"))
+func TestCellsSpanRestartEachMonth(t *testing.T) {
+	// 7-day cells start on the 1st, 8th, 15th, 22nd and 29th of each month,
+	// whatever the range's start, and never cross into the next month.
+	got := Cells(extract.Span, week, d("2026-01-20T10:00:00Z"), d("2026-02-10T00:00:00Z"))
 	want := []Interval{
-		{d("2026-03-04T10:00:00Z"), d("2026-03-09T00:00:00Z")},
-		{d("2026-03-09T00:00:00Z"), d("2026-03-16T00:00:00Z")},
-		{d("2026-03-16T00:00:00Z"), d("2026-03-20T00:00:00Z")},
+		{d("2026-01-20T10:00:00Z"), d("2026-01-22T00:00:00Z")},
+		{d("2026-01-22T00:00:00Z"), d("2026-01-29T00:00:00Z")},
+		{d("2026-01-29T00:00:00Z"), d("2026-02-01T00:00:00Z")},
+		{d("2026-02-01T00:00:00Z"), d("2026-02-08T00:00:00Z")},
+		{d("2026-02-08T00:00:00Z"), d("2026-02-10T00:00:00Z")},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("cells (-want +got):\n%s", diff)
 	}
-	for _, c := range got[1:] {
-		if c.From.Weekday() != time.Monday {
-			t.Errorf("cell starts on %s", c.From.Weekday())
+	// A 90-day window is cut at each month.
+	long := Cells(extract.Span, 90*24*time.Hour, d("2026-01-01T00:00:00Z"), d("2026-04-01T00:00:00Z"))
+	if len(long) != 3 || !long[1].From.Equal(d("2026-02-01T00:00:00Z")) {
+		t.Fatalf("long windows: %v", long)
+	}
+	for _, c := range append(got, long...) {
+		if c.From.Month() != c.To.Add(-time.Nanosecond).Month() {
+			t.Errorf("cell %v straddles two months", c)
 		}
 	}
 }
@@ -57,10 +64,10 @@ func TestCellsCalendar(t *testing.T) {
 
 func TestWindowsNewLookbackAndDone(t *testing.T) {
 	now := d("2026-03-20T12:00:00Z")
-	from := d("2026-02-23T00:00:00Z") // a Monday
+	from := d("2026-02-22T00:00:00Z")
 	// Empty state: everything is new.
 	got := Windows(extract.Span, week, nil, from, now, now, week)
-	if len(got) != 4 {
+	if len(got) != 4 { // from 02-22, 03-01, 03-08, 03-15
 		t.Fatalf("want 4 windows, got %v", got)
 	}
 	for _, w := range got {
@@ -68,11 +75,11 @@ func TestWindowsNewLookbackAndDone(t *testing.T) {
 			t.Fatalf("empty state: %v is %s, want new", w, w.Reason)
 		}
 	}
-	// Everything committed up to now: only the windows overlapping the
+	// Everything committed up to now: only the windows reaching into the
 	// lookback (after now-7d = 03-13 12:00) are re-read.
 	st := load.State{Windows: []load.Window{
-		{Stream: "calls", From: from, To: d("2026-03-09T00:00:00Z")},
-		{Stream: "calls", From: d("2026-03-09T00:00:00Z"), To: now},
+		{Stream: "calls", From: from, To: d("2026-03-08T00:00:00Z")},
+		{Stream: "calls", From: d("2026-03-08T00:00:00Z"), To: now},
 		{Stream: "transcripts", From: from, To: now},
 	}}
 	committed := Committed(st, "calls")
@@ -81,35 +88,47 @@ func TestWindowsNewLookbackAndDone(t *testing.T) {
 	}
 	got = Windows(extract.Span, week, committed, from, now, now, week)
 	want := []Window{
-		{d("2026-03-09T00:00:00Z"), d("2026-03-16T00:00:00Z"), Lookback},
-		{d("2026-03-16T00:00:00Z"), now, Lookback},
+		{d("2026-03-08T00:00:00Z"), d("2026-03-15T00:00:00Z"), Lookback},
+		{d("2026-03-15T00:00:00Z"), now, Lookback},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
-	// An hour later: the last window grew past what was committed, so it is
-	// new again (not fully covered); lookback 0 re-reads nothing else.
+	// An hour later, the time that passed lies inside the lookback: still
+	// only the routine re-read, no new window (a plan shows no change).
 	later := now.Add(time.Hour)
+	got = Windows(extract.Span, week, committed, from, later, later, week)
+	for _, w := range got {
+		if w.Reason != Lookback {
+			t.Fatalf("an hour later: %v is %s, want lookback", w, w.Reason)
+		}
+	}
+	// Without a lookback, the grown last window is new history.
 	got = Windows(extract.Span, week, committed, from, later, later, 0)
-	want = []Window{{d("2026-03-16T00:00:00Z"), later, New}}
+	want = []Window{{d("2026-03-15T00:00:00Z"), later, New}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
+	}
+	// A stream never loaded: windows inside the lookback are new too.
+	got = Windows(extract.Span, week, nil, d("2026-03-15T00:00:00Z"), now, now, week)
+	if len(got) != 1 || got[0].Reason != New {
+		t.Fatalf("never loaded: %v", got)
 	}
 }
 
 func TestWatermarkWithGap(t *testing.T) {
 	iv := Merge([]Interval{
-		{d("2026-01-12T00:00:00Z"), d("2026-01-19T00:00:00Z")},
-		{d("2026-01-05T00:00:00Z"), d("2026-01-12T00:00:00Z")},
-		{d("2026-01-26T00:00:00Z"), d("2026-02-02T00:00:00Z")},
+		{d("2026-01-08T00:00:00Z"), d("2026-01-15T00:00:00Z")},
+		{d("2026-01-01T00:00:00Z"), d("2026-01-08T00:00:00Z")},
+		{d("2026-01-22T00:00:00Z"), d("2026-01-29T00:00:00Z")},
 	})
 	wm, beyond := Watermark(iv)
-	if !wm.Equal(d("2026-01-19T00:00:00Z")) || len(beyond) != 1 {
+	if !wm.Equal(d("2026-01-15T00:00:00Z")) || len(beyond) != 1 {
 		t.Fatalf("watermark %s beyond %v", wm, beyond)
 	}
 	// The gap is fetched as new history, the rest is done.
-	got := Windows(extract.Span, week, iv, d("2026-01-05T00:00:00Z"), d("2026-02-02T00:00:00Z"), d("2026-06-01T00:00:00Z"), week)
-	want := []Window{{d("2026-01-19T00:00:00Z"), d("2026-01-26T00:00:00Z"), New}}
+	got := Windows(extract.Span, week, iv, d("2026-01-01T00:00:00Z"), d("2026-01-29T00:00:00Z"), d("2026-06-01T00:00:00Z"), week)
+	want := []Window{{d("2026-01-15T00:00:00Z"), d("2026-01-22T00:00:00Z"), New}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
