@@ -112,7 +112,7 @@ func (c *Client) fetchPage(ctx context.Context, req Request, cursor string, page
 			wait = backoff(c.backoff, c.maxBackoff, attempt)
 		}
 		c.stats.retries.Add(1)
-		c.log.Warn("gong request failed, retrying", "method", req.Method, "path", req.Path, "page", page,
+		c.log.Debug("gong request failed, retrying", "method", req.Method, "path", req.Path, "page", page,
 			"attempt", attempt, "wait", wait, "error", r.err.Error())
 		if err := sleep(ctx, wait); err != nil {
 			return "", fmt.Errorf("%s %s page %d: %w", req.Method, req.Path, page, err)

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -283,6 +284,13 @@ func retryableNetError(err error) bool {
 		return true
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	// A refused connection or an unknown host means a wrong base URL (or no
+	// network), not a passing fault of Gong's: fail at once with a clear
+	// message instead of backing off for minutes.
+	var dns *net.DNSError
+	if errors.Is(err, syscall.ECONNREFUSED) || (errors.As(err, &dns) && dns.IsNotFound) {
 		return false
 	}
 	var (

@@ -71,6 +71,8 @@ type Result struct {
 	RunID    string
 	Streams  []StreamResult // in task order
 	Requests int64
+	Retries  int64 // requests sent again (429, 5xx, resets, truncated bodies)
+	Limited  int64 // 429 answers
 	Elapsed  time.Duration
 	// Stopped is set when the run ended early: ErrInterrupted, a
 	// *extract.RateLimitError (quota), or a fatal error such as rejected
@@ -148,7 +150,8 @@ func Run(ctx context.Context, stop <-chan struct{}, cfg Config) (Result, error) 
 		cfg.Progress.Start(name, r.results[name].Units)
 	}
 	start := time.Now()
-	before := cfg.Client.Stats().Requests
+	startStats := cfg.Client.Stats()
+	before := startStats.Requests
 	r.counted = before
 	r.start = before
 
@@ -190,7 +193,9 @@ feed:
 	wg.Wait()
 	r.countRequests(context.WithoutCancel(ctx))
 
-	res := Result{RunID: cfg.RunID, Requests: cfg.Client.Stats().Requests - before, Elapsed: time.Since(start)}
+	st := cfg.Client.Stats()
+	res := Result{RunID: cfg.RunID, Requests: st.Requests - before, Elapsed: time.Since(start),
+		Retries: st.Retries - startStats.Retries, Limited: st.RateLimited - startStats.RateLimited}
 	r.mu.Lock()
 	res.Stopped = r.stopErr
 	for _, name := range order {
@@ -280,7 +285,7 @@ func (r *runner) runTask(ctx context.Context, t Task) error {
 		sr.Err = err
 	}
 	r.mu.Unlock()
-	r.cfg.Logger.Error("stream failed", "stream", name, "from", t.Unit.From, "to", t.Unit.To, "err", err)
+	r.cfg.Logger.Debug("stream failed", "stream", name, "from", t.Unit.From, "to", t.Unit.To, "err", err)
 	return nil
 }
 

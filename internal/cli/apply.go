@@ -372,6 +372,10 @@ func printSummary(w io.Writer, res apply.Result) {
 	}
 	sort.Strings(names)
 	secs := res.Elapsed.Seconds()
-	fmt.Fprintf(w, "%d rows into %d tables, %d API requests in %.1fs (%.1f requests/s)\n",
-		total, len(names), res.Requests, secs, float64(res.Requests)/max(secs, 0.001))
+	retries := ""
+	if res.Retries > 0 {
+		retries = fmt.Sprintf(", %d retried (%d rate-limited by Gong)", res.Retries, res.Limited)
+	}
+	fmt.Fprintf(w, "%d rows into %d tables, %d API requests in %.1fs (%.1f requests/s%s)\n",
+		total, len(names), res.Requests, secs, float64(res.Requests)/max(secs, 0.001), retries)
 }

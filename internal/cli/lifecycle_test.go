@@ -306,10 +306,10 @@ func TestKillAndResume(t *testing.T) {
 
 	for _, killAfter := range []int{1, 4, 9} {
 		dest := filepath.Join(dir, fmt.Sprintf("kill%d.duckdb", killAfter))
-		cmd, lines := childApply(t, applyArgs(base, dest, 60, "--concurrency", "4"))
+		cmd, lines := childApply(t, append([]string{"-v"}, applyArgs(base, dest, 60, "--concurrency", "4")...))
 		seen := 0
 		for line := range lines {
-			if strings.Contains(line, " units ") {
+			if strings.Contains(line, "duckdb commit") {
 				seen++
 				if seen == killAfter {
 					cmd.Process.Signal(syscall.SIGKILL)
@@ -330,11 +330,11 @@ func TestKillAndResume(t *testing.T) {
 
 	// SIGINT: the windows in flight commit, exit 130.
 	dest := filepath.Join(dir, "int.duckdb")
-	cmd, lines := childApply(t, applyArgs(base, dest, 60, "--concurrency", "2"))
+	cmd, lines := childApply(t, append([]string{"-v"}, applyArgs(base, dest, 60, "--concurrency", "2")...))
 	var out strings.Builder
 	for line := range lines {
 		out.WriteString(line + "\n")
-		if strings.Contains(line, " units ") {
+		if strings.Contains(line, "duckdb commit") {
 			cmd.Process.Signal(syscall.SIGINT)
 			break
 		}

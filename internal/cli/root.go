@@ -60,6 +60,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			simCommand(g),
 			demoCommand(g),
 			sqlCommand(g),
+			apiCommand(g), mediaCommand(g),
 			versionCommand(),
 		},
 		ExitErrHandler: func(context.Context, *cli.Command, error) {}, // exit codes are decided by ExitCode

@@ -39,8 +39,11 @@ type Lines struct {
 type count struct {
 	done, total int
 	rows        int64
-	start       time.Time
+	start, last time.Time
 }
+
+// lineEvery is the least time between two progress lines of one stream.
+const lineEvery = 2 * time.Second
 
 // NewLines returns a Reporter that writes plain lines to w.
 func NewLines(w io.Writer) *Lines { return &Lines{w: w, state: map[string]*count{}} }
@@ -62,7 +65,10 @@ func (l *Lines) UnitDone(stream string, rows int64) {
 	}
 	c.done++
 	c.rows += rows
-	fmt.Fprintf(l.w, "%-22s %d/%d units  %d rows\n", stream, c.done, c.total, c.rows)
+	if now := time.Now(); c.done == c.total || now.Sub(c.last) >= lineEvery {
+		c.last = now
+		fmt.Fprintf(l.w, "%-22s %d/%d units  %d rows  %s\n", stream, c.done, c.total, c.rows, now.Sub(c.start).Round(100*time.Millisecond))
+	}
 }
 
 // Done prints the stream's outcome.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 
 	"github.com/gongload/gongload/models"
+	"github.com/gongload/gongload/sql"
 )
 
 // readColumns reads the columns of every table of the destination and
@@ -94,9 +96,11 @@ func (l *Loader) Migrate(ctx context.Context, tables []*models.Table) error {
 			}
 		}
 		if changed {
-			_, err = l.exec(ctx, "duckdb/serial_bump.sql", nil)
+			if _, err = l.exec(ctx, "duckdb/serial_bump.sql", nil); err != nil {
+				return err
+			}
 		}
-		return err
+		return l.createViews(ctx, tables, cols)
 	})
 	if err != nil {
 		// the cached table set may describe the rolled-back transaction
@@ -117,4 +121,21 @@ type tableData struct {
 	Table   string
 	Stage   string
 	Columns []models.Column
+}
+
+// createViews (re)creates the analysis views of package sql when every model
+// table exists after this migration, so each apply leaves them current. The
+// caller holds l.mu inside a transaction.
+func (l *Loader) createViews(ctx context.Context, migrated []*models.Table, cols map[string][]string) error {
+	for _, t := range models.All() {
+		if cols[t.Name] == nil && !slices.Contains(migrated, t) {
+			return nil // a partial schema: the views would not resolve
+		}
+	}
+	for _, v := range sql.Views() {
+		if _, err := l.conn.(driver.ExecerContext).ExecContext(ctx, v.SQL, nil); err != nil {
+			return fmt.Errorf("creating view %s: %w", v.Name, err)
+		}
+	}
+	return nil
 }
