@@ -26,6 +26,15 @@ func Streams() []Stream {
 		&WorkspacesStream{},
 		&CallsStream{},
 		&TranscriptsStream{},
+		&AnsweredScorecardsStream{},
+		&ScorecardsStream{},
+		&TrackersStream{},
+		&LibraryFoldersStream{},
+		&LibraryFolderContentStream{},
+		&ActivityAggregateStream{},
+		&ActivityDailyStream{},
+		&InteractionStatsStream{},
+		&CoachingStream{},
 	}
 }
 
@@ -337,5 +346,7 @@ func validUTF8(b []byte) []byte {
 }
 
 // unmarshalOptions match the client's decoder: a duplicated member name or a
-// stray invalid UTF-8 byte (replaced by U+FFFD) does not fail a record.
-var unmarshalOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+// stray invalid UTF-8 byte (replaced by U+FFFD) does not fail a record. And
+// numbers are lenient (lenientNumbers): "12" or null where Gong documents a
+// number does not fail a page.
+var unmarshalOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true), lenientNumbers)

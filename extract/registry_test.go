@@ -24,12 +24,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/gongload/gongload/models"
 )
 
 func TestRegistry(t *testing.T) {
-	want := []string{"users", "workspaces", "calls", "transcripts"}
+	want := []string{"users", "workspaces", "calls", "transcripts", "answered_scorecards", "scorecards", "trackers",
+		"library_folders", "library_folder_content", "activity_aggregate", "activity_daily", "interaction_stats", "coaching"}
 	if got := StreamNames(); !slices.Equal(got, want) {
 		t.Fatalf("StreamNames() = %v, want %v", got, want)
 	}
@@ -50,24 +52,38 @@ func TestRegistry(t *testing.T) {
 	if _, ok := Lookup("nope"); ok {
 		t.Error("Lookup(nope) found a stream")
 	}
-	modes := map[string]Mode{}
-	windows := map[string]time.Duration{}
+	type sync struct {
+		Mode     Mode
+		Window   WindowKind
+		Default  time.Duration
+		Lookback time.Duration
+	}
+	got := map[string]sync{}
 	for _, s := range Streams() {
-		modes[s.Name()] = s.Mode()
-		if s.Mode() == Incremental {
-			if s.Window() != Span {
-				t.Errorf("%s: window %v, want Span", s.Name(), s.Window())
-			}
-			windows[s.Name()] = s.DefaultWindow()
+		sy := sync{Mode: s.Mode(), Window: s.Window(), Default: s.DefaultWindow()}
+		if lb, ok := s.(Lookbacker); ok {
+			sy.Lookback = lb.DefaultLookback()
 		}
+		got[s.Name()] = sy
 	}
-	wantModes := map[string]Mode{"users": FullRefresh, "workspaces": FullRefresh, "calls": Incremental, "transcripts": Incremental}
-	if !reflect.DeepEqual(modes, wantModes) {
-		t.Errorf("modes %v, want %v", modes, wantModes)
+	week := 168 * time.Hour
+	wantSync := map[string]sync{
+		"users":                  {FullRefresh, 0, 0, 0},
+		"workspaces":             {FullRefresh, 0, 0, 0},
+		"calls":                  {Incremental, Span, week, 0},
+		"transcripts":            {Incremental, Span, week, 0},
+		"answered_scorecards":    {Incremental, Span, week, 0},
+		"scorecards":             {FullRefresh, 0, 0, 0},
+		"trackers":               {FullRefresh, 0, 0, 0},
+		"library_folders":        {FullRefresh, 0, 0, 0},
+		"library_folder_content": {FullRefresh, 0, 0, 0},
+		"activity_aggregate":     {Incremental, Month, 0, 0},
+		"activity_daily":         {Incremental, Day, 0, 0},
+		"interaction_stats":      {Incremental, Month, 0, 0},
+		"coaching":               {Incremental, Month, 0, 2160 * time.Hour},
 	}
-	wantWindows := map[string]time.Duration{"calls": 168 * time.Hour, "transcripts": 168 * time.Hour}
-	if !reflect.DeepEqual(windows, wantWindows) {
-		t.Errorf("default windows %v, want %v", windows, wantWindows)
+	if d := cmp.Diff(wantSync, got); d != "" {
+		t.Errorf("modes and windows (-want +got):\n%s", d)
 	}
 	// Every table of the models that names one of these streams is filled
 	// by exactly that one.
@@ -188,7 +204,18 @@ func (s *rowSink) Scope(ctx context.Context, tb *models.Table, keys arrow.Record
 	}
 	var ks []string
 	for _, r := range batchRows(s.t, keys) {
-		ks = append(ks, r["call_id"].(string))
+		var parts []string
+		for _, f := range keys.Schema().Fields() {
+			switch v := r[f.Name].(type) {
+			case string:
+				parts = append(parts, v)
+			case time.Time:
+				parts = append(parts, v.Format(time.DateOnly))
+			default:
+				parts = append(parts, fmt.Sprint(v))
+			}
+		}
+		ks = append(ks, strings.Join(parts, "|"))
 	}
 	s.scopes = append(s.scopes, scopeCall{tb.Name, ks})
 	return nil
@@ -253,6 +280,8 @@ func cell(t testing.TB, a arrow.Array, i int) any {
 		return a.Value(i)
 	case *array.Timestamp:
 		return time.UnixMicro(int64(a.Value(i))).UTC()
+	case *array.Date32:
+		return a.Value(i).ToTime()
 	case *array.List:
 		from, to := a.ValueOffsets(i)
 		switch v := a.ListValues().(type) {

@@ -81,3 +81,10 @@ type Stream interface {
 type Prober interface {
 	Probe(ctx context.Context, c *Client, from, to time.Time) (records int, err error)
 }
+
+// Lookbacker is implemented by incremental streams whose default lookback
+// (the trailing history re-read on every run) differs from the global one;
+// config and flags still override it per stream.
+type Lookbacker interface {
+	DefaultLookback() time.Duration
+}
