@@ -8,7 +8,7 @@ LDFLAGS  := -X github.com/gongload/gongload/internal/cli.Version=$(VERSION)
 RACE_PKGS := ./extract/... ./internal/gongsim/... ./internal/plan/... ./internal/secret/... ./models/...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
 
-.PHONY: all build test demo lint vet clean
+.PHONY: all build test demo lint vet clean fuzz
 
 all: build
 
@@ -28,6 +28,17 @@ demo: build
 lint: vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) run $(STATICCHECK) -tags=$(TAGS) ./...
+
+# Every fuzz target for FUZZTIME each (not in CI); corpora are committed under testdata/fuzz.
+FUZZTIME  ?= 30s
+FUZZ_PKGS := ./extract ./internal/config ./internal/plan
+fuzz:
+	@for pkg in $(FUZZ_PKGS); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
 
 clean:
 	rm -rf bin demo.duckdb demo.duckdb.wal

@@ -83,6 +83,7 @@ type Client struct {
 	api   http.RoundTripper
 	media *http.Client
 	th    *throttle
+	idle  interface{ CloseIdleConnections() } // the base transport, when it pools connections
 	log   *slog.Logger
 
 	maxRetries   int
@@ -117,6 +118,14 @@ func (c *Client) Stats() Stats {
 		RateLimited:  c.stats.rateLimited.Load(),
 		ServerErrors: c.stats.serverErrors.Load(),
 		BytesRead:    c.stats.bytesRead.Load(),
+	}
+}
+
+// Close releases the client's idle connections (and their goroutines). The
+// client stays usable; a later request opens new connections.
+func (c *Client) Close() {
+	if c.idle != nil {
+		c.idle.CloseIdleConnections()
 	}
 }
 
@@ -192,6 +201,7 @@ func New(opts Options) (*Client, error) {
 		base = defaultTransport()
 	}
 	c.th = &throttle{lim: rate.NewLimiter(rate.Limit(limit), burst), maxWait: c.maxWait}
+	idle, _ := base.(interface{ CloseIdleConnections() })
 	var api http.RoundTripper = &throttleTransport{
 		next:     &timeoutTransport{next: base, d: timeout},
 		th:       c.th,
@@ -201,6 +211,7 @@ func New(opts Options) (*Client, error) {
 		api = opts.Auth(api)
 	}
 	c.api = api
+	c.idle = idle
 	c.media = &http.Client{
 		Transport: &timeoutTransport{next: base, d: timeout},
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {

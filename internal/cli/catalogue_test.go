@@ -91,7 +91,8 @@ func TestBadInputCatalogue(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			cmd := exec.Command(bin, c.args...)
+			// Debug logging on: no log line may carry a secret either.
+			cmd := exec.Command(bin, append([]string{"-v"}, c.args...)...)
 			cmd.Env = append(os.Environ(), "GONG_ACCESS_KEY=", "GONG_ACCESS_KEY_SECRET=", "CI=true", "GONGLOAD_CONFIG=")
 			cmd.Env = append(cmd.Env, c.env...)
 			cmd.Dir = dir
@@ -121,6 +122,15 @@ func TestBadInputCatalogue(t *testing.T) {
 			}
 			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("took %s: a bad input must fail fast", d)
+			}
+			for _, f := range []string{c.dest, c.dest + ".wal"} {
+				if b, err := os.ReadFile(f); c.dest != "" && err == nil {
+					for _, secret := range []string{"s3cret-for-tests", "wrong-s3cret"} {
+						if bytes.Contains(b, []byte(secret)) {
+							t.Errorf("%s holds the secret %q (state, run records and logs must never)", f, secret)
+						}
+					}
+				}
 			}
 			if c.dest != "" {
 				if _, err := os.Stat(c.dest); err == nil {
