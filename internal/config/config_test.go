@@ -642,10 +642,11 @@ func TestDidYouMean(t *testing.T) {
 		"Users":       ` (did you mean "users"?)`,
 		"transcript":  ` (did you mean "transcripts"?)`,
 		"workspace":   ` (did you mean "workspaces"?)`,
-		"coaching":    "",
+		"coachin":     ` (did you mean "coaching"?)`,
+		"emails":      "",
 		"x":           "",
 		"":            "",
-		"scorecards2": "",
+		"scorecards2": ` (did you mean "scorecards"?)`,
 	} {
 		if got := didYouMean(in, names); got != want {
 			t.Errorf("didYouMean(%q) = %q, want %q", in, got, want)
