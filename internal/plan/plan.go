@@ -95,14 +95,17 @@ func (p *Plan) hasTargeted() bool {
 
 // Input is what Build needs.
 type Input struct {
-	Dest       string
-	From, To   time.Time
-	Now        time.Time
-	Lookback   time.Duration
-	Streams    []extract.Stream
-	Windows    map[string]time.Duration // per stream window length override
-	CallIDs    []string
-	Workspaces []string
+	Dest     string
+	From, To time.Time
+	Now      time.Time
+	Lookback time.Duration
+	// StreamLookback overrides Lookback per stream; a stream implementing
+	// extract.Lookbacker (coaching: 3 months) defaults to its own.
+	StreamLookback map[string]time.Duration
+	Streams        []extract.Stream
+	Windows        map[string]time.Duration // per stream window length override
+	CallIDs        []string
+	Workspaces     []string
 	// Reconcile re-reads the whole loaded history of the calls stream, so
 	// every window's complete listing deletes the calls Gong dropped.
 	Reconcile  bool
@@ -154,6 +157,12 @@ func Build(ctx context.Context, in Input) (*Plan, error) {
 				size = w
 			}
 			lookback := in.Lookback
+			if lb, ok := s.(extract.Lookbacker); ok {
+				lookback = lb.DefaultLookback()
+			}
+			if lb, ok := in.StreamLookback[s.Name()]; ok {
+				lookback = lb
+			}
 			if in.Reconcile && s.Name() == "calls" {
 				lookback = in.Now.Sub(in.From) + time.Hour
 			}

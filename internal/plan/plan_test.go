@@ -139,3 +139,24 @@ func TestSavedPlanRoundTripAndStale(t *testing.T) {
 		}
 	}
 }
+
+func TestStreamLookback(t *testing.T) {
+	now := d("2026-06-15T12:00:00Z")
+	coaching, _ := extract.Lookup("coaching")
+	st := load.State{Windows: []load.Window{{Stream: "coaching", From: d("2026-01-01T00:00:00Z"), To: now}}}
+	build := func(over map[string]time.Duration) *Plan {
+		p, err := Build(context.Background(), Input{Dest: "duckdb:x", From: d("2026-01-01T00:00:00Z"), To: now, Now: now,
+			Lookback: week, StreamLookback: over, Streams: []extract.Stream{coaching}, State: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Coaching re-reads 3 months by default (March to June), not the week.
+	if got := build(nil).Streams[0].Lookback; got != 4 {
+		t.Errorf("coaching lookback windows: %d, want 4 (March–June)", got)
+	}
+	if got := build(map[string]time.Duration{"coaching": week}).Streams[0].Lookback; got != 1 {
+		t.Errorf("coaching_lookback = 168h: %d windows, want 1", got)
+	}
+}
