@@ -12,6 +12,8 @@ import (
 
 	"github.com/duckdb/duckdb-go/v2"
 	"github.com/urfave/cli/v3"
+
+	"github.com/gongload/gongload/load/parquet"
 )
 
 func sqlCommand(_ *globals) *cli.Command {
@@ -51,8 +53,15 @@ func sqlCommand(_ *globals) *cli.Command {
 
 // openQueryDB opens the destination read-only for queries.
 func openQueryDB(d Dest) (*dbsql.DB, error) {
-	if d.Kind != "duckdb" {
-		return nil, userError("the %s destination is not available yet: use --dest duckdb:PATH", d.Kind)
+	if d.Kind == "parquet" {
+		if !destExists(d) {
+			return nil, userError("destination %s is not a gongload Parquet directory (no _gongload/state.json): run gongload apply first", absPath(d.Path))
+		}
+		db, err := parquet.OpenQuery(context.Background(), d.Path)
+		if err != nil {
+			return nil, userError("%v", err)
+		}
+		return db, nil
 	}
 	if _, err := os.Stat(d.Path); err != nil {
 		return nil, userError("destination %s does not exist: run gongload apply (or make demo) first", absPath(d.Path))

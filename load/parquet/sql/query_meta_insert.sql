@@ -1,0 +1,1 @@
+INSERT INTO _gongload_meta VALUES ($1, $2)
