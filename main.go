@@ -5,11 +5,37 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/gongload/gongload/internal/cli"
 )
 
 func main() {
-	os.Exit(cli.Main(context.Background(), os.Args, os.Stdout, os.Stderr))
+	stop := cpuProfile(os.Getenv("GONGLOAD_CPUPROFILE"))
+	code := cli.Main(context.Background(), os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// cpuProfile writes a CPU profile of the whole run to path (for `go tool
+// pprof`; the benchmark harness sets GONGLOAD_CPUPROFILE). An empty path
+// profiles nothing.
+func cpuProfile(path string) (stop func()) {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "gongload: GONGLOAD_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

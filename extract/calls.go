@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -215,7 +216,7 @@ func (p *callsPage) appendCall(id string, c *models.Call, raw jsontext.Value, pc
 		content.Brief, outcome.ID, outcome.Category, outcome.Name,
 		questions.CompanyCount, questions.NonCompanyCount,
 		hasAudio, hasVideo,
-		[]byte(raw),
+		withoutMember(raw, "media"),
 	)
 
 	b := p.child(models.CallParties)
@@ -418,4 +419,41 @@ func (p *callsPage) release() {
 	for _, b := range p.children {
 		b.Release()
 	}
+}
+
+// withoutMember returns the JSON object raw without its top-level member
+// name, every other byte as received. calls._raw drops "media": its signed
+// recording URLs expire within hours and are credentials of a sort, so they
+// are neither useful nor safe to keep (has_audio and has_video say what was
+// offered; gongload media download fetches fresh URLs).
+func withoutMember(raw jsontext.Value, name string) []byte {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	out = append(out, '{')
+	first := true
+	for dec.PeekKind() != '}' {
+		k, err := dec.ReadValue()
+		if err != nil {
+			return raw
+		}
+		key := append([]byte(nil), k...)
+		v, err := dec.ReadValue()
+		if err != nil {
+			return raw
+		}
+		if string(key) == `"`+name+`"` {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(out, key...)
+		out = append(out, ':')
+		out = append(out, v...)
+	}
+	return append(out, '}')
 }

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -19,10 +21,13 @@ import (
 
 	"github.com/gongload/gongload/extract"
 	"github.com/gongload/gongload/internal/apply"
+	"github.com/gongload/gongload/internal/auth"
+	"github.com/gongload/gongload/internal/config"
 	"github.com/gongload/gongload/internal/plan"
 	"github.com/gongload/gongload/internal/progress"
 	"github.com/gongload/gongload/load"
 	"github.com/gongload/gongload/load/duckdb"
+	"github.com/gongload/gongload/load/parquet"
 )
 
 func applyCommand(g *globals) *cli.Command {
@@ -101,32 +106,70 @@ func newRunID(now time.Time) string {
 // openLoader opens (or creates) the destination.
 func openLoader(ctx context.Context, d Dest, logger *slog.Logger) (load.Loader, error) {
 	switch d.Kind {
-	case "duckdb":
-		return duckdb.Open(ctx, d.Path, duckdb.Options{Logger: logger})
+	case "parquet":
+		return parquet.Open(ctx, d.Path, parquet.Options{Logger: logger})
 	default:
-		return nil, userError("the %s destination is not available yet: use --dest duckdb:PATH", d.Kind)
+		return duckdb.Open(ctx, d.Path, duckdb.Options{Logger: logger})
 	}
 }
 
 // destExists reports whether the destination has been created.
 func destExists(d Dest) bool {
-	_, err := os.Stat(d.Path)
+	p := d.Path
+	if d.Kind == "parquet" {
+		p = filepath.Join(d.Path, "_gongload", "state.json")
+	}
+	_, err := os.Stat(p)
 	return err == nil
 }
 
-// newClient builds the Gong client from the settings.
+// newClient builds the Gong client from the settings, with the access key
+// (Basic) or the OAuth token file (Bearer, refreshed as needed; see
+// Settings.authMode). With OAuth, requests go to the token's
+// api_base_url_for_customer unless a base URL was given explicitly, and a
+// token that needs refreshing is refreshed here, so that a refused refresh
+// token ends the command before any work starts.
 func newClient(s Settings, logger *slog.Logger) (*extract.Client, error) {
-	if err := s.checkCredentials(); err != nil {
+	mode, err := s.authMode()
+	if err != nil {
 		return nil, err
 	}
-	return extract.New(extract.Options{
+	opts := extract.Options{
 		BaseURL:   s.BaseURL,
-		Auth:      extract.BasicAuth(s.AccessKey, s.AccessKeyS),
 		RateLimit: s.RateLimit,
 		MaxWait:   s.MaxWait,
 		UserAgent: "gongload/" + Version,
 		Logger:    logger,
-	})
+	}
+	switch mode {
+	case config.AuthOAuth:
+		src, err := auth.Open(auth.Options{Path: s.tokenFile(), ClientID: s.clientID(), ClientSecret: s.clientSecret(), Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := src.Token(); err != nil {
+			return nil, err
+		}
+		explicit := s.BaseURLSet || (s.BaseURL != "" && s.BaseURL != DefaultBaseURL)
+		if b := src.BaseURL(); b != "" && !explicit {
+			opts.BaseURL = b
+		}
+		if opts.BaseURL == "" {
+			opts.BaseURL = DefaultBaseURL
+		}
+		// The token goes on below the client's rate limiter and Retry-After
+		// gate (as its base transport, for API requests only), so that it is
+		// taken when the request leaves: a wait for the limiter may outlast
+		// a short-lived token.
+		base := http.DefaultTransport.(*http.Transport).Clone()
+		base.MaxIdleConns, base.MaxIdleConnsPerHost, base.IdleConnTimeout = 32, 16, 90*time.Second
+		if opts.Transport, err = src.APITransport(opts.BaseURL, base); err != nil {
+			return nil, err
+		}
+	default:
+		opts.Auth = extract.BasicAuth(s.AccessKey, s.AccessKeyS)
+	}
+	return extract.New(opts)
 }
 
 // streamsOf looks the settings' streams up.
@@ -142,7 +185,7 @@ func streamsOf(names []string) []extract.Stream {
 // planInput is the plan input of settings against a state.
 func planInput(s Settings, st load.State, now time.Time) plan.Input {
 	return plan.Input{
-		Dest: s.Dest.String(), From: s.From, To: s.To, Now: now, Lookback: s.Lookback,
+		Dest: s.Dest.String(), From: s.From, To: s.To, Now: now, Lookback: s.Lookback, StreamLookback: s.StreamLookback,
 		Streams: streamsOf(s.Streams), Windows: s.Windows, CallIDs: s.CallIDs, Workspaces: s.Workspaces,
 		Reconcile: s.Reconcile, RateLimit: s.RateLimit, DailyQuota: s.DailyQuota, State: st,
 	}
@@ -205,6 +248,7 @@ func runApply(ctx context.Context, g *globals, s Settings, saved *plan.Plan, out
 	if err != nil {
 		return apply.Result{}, err
 	}
+	defer client.Close()
 	loader, err := openLoader(ctx, s.Dest, logger)
 	if err != nil {
 		return apply.Result{}, err

@@ -54,7 +54,7 @@ func validateCommand() *cli.Command {
 			if err := s.checkCredentials(); err != nil {
 				return err
 			}
-			fmt.Fprintln(w, "credentials: GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET are set")
+			fmt.Fprintln(w, s.credentialsDescription())
 			return nil
 		},
 	}

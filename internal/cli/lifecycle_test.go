@@ -48,9 +48,12 @@ func binary(t *testing.T) string {
 }
 
 // liveSim is a simulated account ending now, so the lookback applies to it.
+// Its clock stands still at the test's start: late reviews and media URL
+// expiries do not change what it serves between two runs of a test.
 func liveSim(t *testing.T, cfg gongsim.Config) (*gongsim.Sim, string) {
 	t.Helper()
-	cfg.Now = time.Now
+	start := time.Now()
+	cfg.Now = func() time.Time { return start }
 	return newSim(t, cfg)
 }
 

@@ -57,6 +57,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			planCommand(g),
 			applyCommand(g),
 			stateCommand(g),
+			authCommand(g),
 			simCommand(g),
 			demoCommand(g),
 			sqlCommand(g),

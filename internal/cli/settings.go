@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"github.com/gongload/gongload/extract"
+	"github.com/gongload/gongload/internal/auth"
 	"github.com/gongload/gongload/internal/config"
 	"github.com/gongload/gongload/internal/secret"
 )
@@ -17,21 +18,33 @@ import (
 // Settings are the resolved settings of plan and apply: flag > env > file >
 // default.
 type Settings struct {
-	BaseURL     string
-	Dest        Dest
-	From, To    time.Time
-	Streams     []string
-	Lookback    time.Duration
-	RateLimit   float64
-	DailyQuota  int64
-	Concurrency int
-	MaxWait     time.Duration
-	Windows     map[string]time.Duration // per stream window length
-	CallIDs     []string
-	Workspaces  []string
-	Reconcile   bool
-	AccessKey   secret.String
-	AccessKeyS  secret.String
+	BaseURL        string
+	Dest           Dest
+	From, To       time.Time
+	Streams        []string
+	Lookback       time.Duration
+	RateLimit      float64
+	DailyQuota     int64
+	Concurrency    int
+	MaxWait        time.Duration
+	Windows        map[string]time.Duration // per stream window length
+	StreamLookback map[string]time.Duration // per stream lookback (coaching_lookback)
+	CallIDs        []string
+	Workspaces     []string
+	Reconcile      bool
+	AccessKey      secret.String
+	AccessKeyS     secret.String
+	// BaseURLSet is true when --base-url, GONG_BASE_URL or base_url chose
+	// the base URL; otherwise an OAuth token's api_base_url_for_customer
+	// wins over the default.
+	BaseURLSet bool
+	// Auth is the kind of credentials: config.AuthAccessKey,
+	// config.AuthOAuth, or "" for whichever is present (see authMode).
+	Auth string
+	// TokenFile is the OAuth token file ("" = auth.DefaultTokenFile()).
+	TokenFile    string
+	ClientID     string        // GONG_CLIENT_ID
+	ClientSecret secret.String // GONG_CLIENT_SECRET: refreshes the OAuth token
 }
 
 // Dest is a destination: duckdb:PATH or parquet:DIR.
@@ -94,6 +107,8 @@ func syncFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "call-id", Usage: "resync these calls (extensive data and transcripts); watermarks untouched"},
 		&cli.StringSliceFlag{Name: "workspace", Usage: "only these workspace IDs"},
 		&cli.BoolFlag{Name: "reconcile", Usage: "re-read all loaded call history and delete calls Gong no longer returns"},
+		&cli.StringFlag{Name: "auth", Usage: "credentials: access_key (GONG_ACCESS_KEY + GONG_ACCESS_KEY_SECRET) or oauth (the token file of gongload auth login); default: whichever is present", Sources: cli.EnvVars("GONGLOAD_AUTH")},
+		&cli.StringFlag{Name: "token-file", Usage: "OAuth token file (default $XDG_CONFIG_HOME/gongload/token.json, else ~/.config/gongload/token.json)", Sources: cli.EnvVars("GONGLOAD_TOKEN_FILE")},
 	}
 }
 
@@ -124,18 +139,32 @@ func settingsFrom(cmd *cli.Command, now time.Time) (Settings, error) {
 	}
 	set := cmd.IsSet
 	s := Settings{
-		BaseURL:     strings.TrimRight(pick(set("base-url"), cmd.String("base-url"), src.BaseURL), "/"),
-		Lookback:    pick(set("lookback"), cmd.Duration("lookback"), src.Lookback),
-		RateLimit:   pick(set("rate-limit"), cmd.Float("rate-limit"), src.RateLimit),
-		DailyQuota:  pick(set("daily-quota"), cmd.Int64("daily-quota"), src.DailyQuota),
-		Concurrency: pick(set("concurrency"), cmd.Int("concurrency"), src.Concurrency),
-		MaxWait:     pick(set("max-wait"), cmd.Duration("max-wait"), src.MaxWait),
-		Windows:     map[string]time.Duration{},
-		AccessKey:   secret.String(os.Getenv("GONG_ACCESS_KEY")),
-		AccessKeyS:  secret.String(os.Getenv("GONG_ACCESS_KEY_SECRET")),
+		BaseURL:      strings.TrimRight(pick(set("base-url"), cmd.String("base-url"), src.BaseURL), "/"),
+		Lookback:     pick(set("lookback"), cmd.Duration("lookback"), src.Lookback),
+		RateLimit:    pick(set("rate-limit"), cmd.Float("rate-limit"), src.RateLimit),
+		DailyQuota:   pick(set("daily-quota"), cmd.Int64("daily-quota"), src.DailyQuota),
+		Concurrency:  pick(set("concurrency"), cmd.Int("concurrency"), src.Concurrency),
+		MaxWait:      pick(set("max-wait"), cmd.Duration("max-wait"), src.MaxWait),
+		Windows:      map[string]time.Duration{},
+		AccessKey:    secret.String(os.Getenv("GONG_ACCESS_KEY")),
+		AccessKeyS:   secret.String(os.Getenv("GONG_ACCESS_KEY_SECRET")),
+		BaseURLSet:   (set("base-url") && strings.TrimSpace(cmd.String("base-url")) != "") || src.BaseURL != nil,
+		Auth:         pick(set("auth"), cmd.String("auth"), src.Auth),
+		TokenFile:    pick(set("token-file"), cmd.String("token-file"), src.TokenFile),
+		ClientID:     os.Getenv("GONG_CLIENT_ID"),
+		ClientSecret: secret.String(os.Getenv("GONG_CLIENT_SECRET")),
+	}
+	switch s.Auth {
+	case "", config.AuthAccessKey, config.AuthOAuth:
+	default:
+		return s, userError("bad --auth %q: use %s (GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET) or %s (the token file of `gongload auth login`), or leave it out to use whichever is present",
+			s.Auth, config.AuthAccessKey, config.AuthOAuth)
 	}
 	for k, v := range src.Windows {
 		s.Windows[k] = v
+	}
+	if src.CoachingLookback != nil {
+		s.StreamLookback = map[string]time.Duration{"coaching": *src.CoachingLookback}
 	}
 	dest := cmd.String("dest")
 	if !set("dest") && file != nil && file.Dest != nil {
@@ -216,12 +245,85 @@ func pick[T any](flagSet bool, flagVal T, fileVal *T) T {
 	return flagVal
 }
 
-// checkCredentials reports missing access-key credentials.
+// checkCredentials reports missing credentials: the access key and its
+// secret, or the OAuth token file and the client secret that refreshes it.
 func (s Settings) checkCredentials() error {
-	if s.AccessKey == "" || s.AccessKeyS == "" {
-		return userError("no Gong credentials: set GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET (a Gong tech admin creates them under Company settings → Ecosystem → API)")
+	_, err := s.authMode()
+	return err
+}
+
+// clientSecret is GONG_CLIENT_SECRET: the settings', else the
+// environment's (for callers that fill Settings by hand, like api).
+func (s Settings) clientSecret() secret.String {
+	if !s.ClientSecret.IsZero() {
+		return s.ClientSecret
 	}
-	return nil
+	return secret.String(os.Getenv("GONG_CLIENT_SECRET"))
+}
+
+// clientID is GONG_CLIENT_ID, like clientSecret.
+func (s Settings) clientID() string {
+	if s.ClientID != "" {
+		return s.ClientID
+	}
+	return os.Getenv("GONG_CLIENT_ID")
+}
+
+// tokenFile is the OAuth token file to use.
+func (s Settings) tokenFile() string {
+	if s.TokenFile != "" {
+		return s.TokenFile
+	}
+	return auth.DefaultTokenFile()
+}
+
+// authMode decides the kind of credentials (SPEC §3): --auth when given;
+// otherwise the access key when GONG_ACCESS_KEY or GONG_ACCESS_KEY_SECRET
+// is set, else OAuth when the token file exists. It fails when the chosen
+// kind's credentials are missing.
+func (s Settings) authMode() (string, error) {
+	mode := s.Auth
+	if mode == "" {
+		mode = config.AuthAccessKey
+		if s.AccessKey.IsZero() && s.AccessKeyS.IsZero() && s.tokenFile() != "" {
+			if _, err := os.Stat(s.tokenFile()); err == nil {
+				mode = config.AuthOAuth
+			}
+		}
+	}
+	if mode == config.AuthOAuth {
+		path := s.tokenFile()
+		switch _, err := os.Stat(path); {
+		case path == "":
+			return mode, userError("OAuth: no token file: give --token-file (there is no home directory to find the default in)")
+		case err != nil:
+			return mode, userError("OAuth: no token file at %s: run `gongload auth login` first (or give --token-file, or use an access key: GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET)", path)
+		case s.clientSecret().IsZero():
+			return mode, userError("OAuth: set GONG_CLIENT_SECRET (the OAuth app's client secret): gongload needs it to refresh the token in %s", path)
+		}
+		return mode, nil
+	}
+	if s.AccessKey.IsZero() || s.AccessKeyS.IsZero() {
+		hint := ""
+		if s.Auth == "" {
+			hint = ", or run `gongload auth login` to use OAuth"
+		}
+		return mode, userError("no Gong credentials: set GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET (a Gong tech admin creates them under Company settings → Ecosystem → API)%s", hint)
+	}
+	return mode, nil
+}
+
+// credentialsDescription says which credentials authMode chose, for
+// validate; it shows no secret.
+func (s Settings) credentialsDescription() string {
+	mode, err := s.authMode()
+	switch {
+	case err != nil:
+		return "credentials: " + err.Error()
+	case mode == config.AuthOAuth:
+		return "credentials: OAuth token file " + s.tokenFile() + " (GONG_CLIENT_SECRET is set)"
+	}
+	return "credentials: GONG_ACCESS_KEY and GONG_ACCESS_KEY_SECRET are set"
 }
 
 // absPath makes a destination path absolute for messages.

@@ -29,24 +29,30 @@ func simFlags() []cli.Flag {
 		&cli.FloatFlag{Name: "fail-rate", Usage: "fraction of requests answered 5xx"},
 		&cli.FloatFlag{Name: "truncate-rate", Usage: "fraction of responses cut mid-body"},
 		&cli.DurationFlag{Name: "cursor-ttl", Usage: "cursor lifetime", Value: time.Hour},
+		&cli.StringFlag{Name: "oauth-client-id", Usage: "OAuth app client ID (its secret comes as HTTP Basic to /oauth2/generate-customer-token)", Value: "demo"},
+		&cli.StringFlag{Name: "oauth-client-secret", Usage: "OAuth app client secret", Value: "demo"},
+		&cli.DurationFlag{Name: "token-ttl", Usage: "lifetime of OAuth access tokens (expires_in)", Value: 24 * time.Hour},
 	}
 }
 
 func simConfig(cmd *cli.Command) gongsim.Config {
 	return gongsim.Config{
-		Seed:            cmd.Int64("seed"),
-		Users:           cmd.Int("users"),
-		Calls:           cmd.Int("calls"),
-		Days:            cmd.Int("days"),
-		Sentences:       cmd.Int("sentences"),
-		AccessKey:       cmd.String("access-key"),
-		AccessKeySecret: cmd.String("access-key-secret"),
-		RateLimit:       cmd.Float("rate-limit"),
-		DailyQuota:      cmd.Int("daily-quota"),
-		Latency:         cmd.Duration("latency"),
-		FailRate:        cmd.Float("fail-rate"),
-		TruncateRate:    cmd.Float("truncate-rate"),
-		CursorTTL:       cmd.Duration("cursor-ttl"),
+		Seed:              cmd.Int64("seed"),
+		Users:             cmd.Int("users"),
+		Calls:             cmd.Int("calls"),
+		Days:              cmd.Int("days"),
+		Sentences:         cmd.Int("sentences"),
+		AccessKey:         cmd.String("access-key"),
+		AccessKeySecret:   cmd.String("access-key-secret"),
+		RateLimit:         cmd.Float("rate-limit"),
+		DailyQuota:        cmd.Int("daily-quota"),
+		Latency:           cmd.Duration("latency"),
+		FailRate:          cmd.Float("fail-rate"),
+		TruncateRate:      cmd.Float("truncate-rate"),
+		CursorTTL:         cmd.Duration("cursor-ttl"),
+		OAuthClientID:     cmd.String("oauth-client-id"),
+		OAuthClientSecret: cmd.String("oauth-client-secret"),
+		TokenTTL:          cmd.Duration("token-ttl"),
 	}
 }
 
@@ -68,6 +74,8 @@ func simCommand(_ *globals) *cli.Command {
 			w := cmd.Root().Writer
 			fmt.Fprintf(w, "base_url=%s\n", base)
 			fmt.Fprintf(w, "serving %d users and %d calls (Basic auth %s:****); Ctrl-C to stop\n", cmd.Int("users"), len(sim.CallIDs()), cmd.String("access-key"))
+			fmt.Fprintf(w, "OAuth app %s: gongload auth login --client-id %s --auth-url %s/oauth2/authorize --token-url %s/oauth2/generate-customer-token (access tokens live %s)\n",
+				cmd.String("oauth-client-id"), cmd.String("oauth-client-id"), base, base, cmd.Duration("token-ttl"))
 			ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			<-ctx.Done()

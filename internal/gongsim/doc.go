@@ -74,6 +74,18 @@
 //     no directReportsMetrics, an unknown manager or workspace 404.
 //   - GET /v2/call-outcomes: every outcome calls carry, and a few more.
 //
+// OAuth 2.0 (oauth.go) is served on the simulator's own base URL, like
+// Gong's: GET /oauth2/authorize approves at once and redirects with a code
+// and the state; POST /oauth2/generate-customer-token takes the app's
+// client credentials (OAuthClientID, OAuthClientSecret) as HTTP Basic and
+// the grant in the query string or a form body, and answers access and
+// single-use refresh tokens (a reused one: 400 invalid_grant), expires_in
+// (TokenTTL, on the wall clock) and api_base_url_for_customer. A Bearer
+// token carries the scopes granted: a /v2 endpoint whose scope
+// (EndpointScopes) it lacks answers 401 "You don't have permission to use
+// '<scope>' in your app.". OAuthStats, IssuedTokens and ExpireAccessTokens
+// are for tests.
+//
 // Media URLs (extensive with media: true) are served at /_sim/media/ like
 // signed object-storage URLs: no Gong authentication (an Authorization
 // header is ignored), deterministic bytes per call and kind (MediaBytes),

@@ -42,6 +42,7 @@ const (
 	apiRoute   routeKind = iota // Gong's /v2: auth, latency, rate limit, quota, faults
 	adminRoute                  // /_sim admin: auth only
 	mediaRoute                  // signed media URLs: no auth, no faults
+	oauthRoute                  // OAuth authorize and token endpoints: their own client auth, no faults
 )
 
 func (s *Sim) routes() {
@@ -71,6 +72,12 @@ func (s *Sim) routes() {
 	admin("GET /_sim/stats", s.hSimStats)
 	admin("POST /_sim/scorecards/answer", s.hAnswerScorecard)
 	admin("POST /_sim/scorecards/edit", s.hEditScorecard)
+	for _, o := range []struct {
+		pattern string
+		h       handler
+	}{{"GET /oauth2/authorize", s.hAuthorize}, {"POST /oauth2/generate-customer-token", s.hToken}} {
+		s.mux.HandleFunc(o.pattern, s.wrap(o.pattern, oauthRoute, o.h))
+	}
 	const media = "GET /_sim/media/{file}"
 	s.mux.HandleFunc(media, s.wrap(media, mediaRoute, s.hMedia))
 	s.mux.HandleFunc("/", s.wrap("other", adminRoute, s.hNotFound))
@@ -102,8 +109,9 @@ func (s *Sim) wrap(pattern string, kind routeKind, h handler) http.HandlerFunc {
 				t.Stop()
 			}
 		}
-		if kind == mediaRoute {
+		if kind == mediaRoute || kind == oauthRoute {
 			// Signed URL: whatever Authorization header comes along is ignored.
+			// OAuth endpoints authenticate the client themselves.
 		} else if ok, reason := s.authenticate(r); !ok {
 			rep = errReply(rq, http.StatusUnauthorized, reason)
 		} else if isAPI {

@@ -38,6 +38,11 @@ type Config struct {
 	Now             func() time.Time // clock, default time.Now
 	TimeZone        string           // company time zone, default "America/New_York"
 	MediaTTL        time.Duration    // validity of signed media URLs, default 8h (Gong's); tests may shorten it
+	// OAuth (see oauth.go): the app's client credentials, default "demo" /
+	// "demo", and the lifetime of access tokens, default 24h (Gong's).
+	OAuthClientID     string
+	OAuthClientSecret string
+	TokenTTL          time.Duration
 }
 
 // PageSize is the number of records per page of every paginated endpoint.
@@ -93,6 +98,8 @@ type Sim struct {
 
 	srvMu sync.Mutex
 	srv   *http.Server
+
+	oauth oauthState // authorization server (oauth.go)
 }
 
 // New generates the simulated company (users, workspaces, calls) from cfg.
@@ -131,6 +138,15 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.MediaTTL == 0 {
 		cfg.MediaTTL = 8 * time.Hour
 	}
+	if cfg.OAuthClientID == "" {
+		cfg.OAuthClientID = "demo"
+	}
+	if cfg.OAuthClientSecret == "" {
+		cfg.OAuthClientSecret = "demo"
+	}
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = 24 * time.Hour
+	}
 	switch {
 	case cfg.Users < 0:
 		return nil, errors.New("gongsim: Users must be positive")
@@ -138,8 +154,8 @@ func New(cfg Config) (*Sim, error) {
 		return nil, errors.New("gongsim: Days must be positive")
 	case cfg.Sentences < 0:
 		return nil, errors.New("gongsim: Sentences must be positive")
-	case cfg.RateLimit < 0 || cfg.DailyQuota < 0 || cfg.Latency < 0 || cfg.CursorTTL < 0 || cfg.MediaTTL < 0:
-		return nil, errors.New("gongsim: RateLimit, DailyQuota, Latency, CursorTTL and MediaTTL must not be negative")
+	case cfg.RateLimit < 0 || cfg.DailyQuota < 0 || cfg.Latency < 0 || cfg.CursorTTL < 0 || cfg.MediaTTL < 0 || cfg.TokenTTL < 0:
+		return nil, errors.New("gongsim: RateLimit, DailyQuota, Latency, CursorTTL, MediaTTL and TokenTTL must not be negative")
 	case cfg.FailRate < 0 || cfg.FailRate > 1 || cfg.TruncateRate < 0 || cfg.TruncateRate > 1:
 		return nil, errors.New("gongsim: FailRate and TruncateRate must be within [0, 1]")
 	}
@@ -426,6 +442,8 @@ func (s *Sim) authenticate(r *http.Request) (ok bool, reason string) {
 			return true, ""
 		}
 		return false, "Access denied: invalid access key or access key secret"
+	case "bearer":
+		return s.bearer(r)
 	default:
 		return false, "Access denied: unsupported authorization scheme"
 	}
