@@ -204,7 +204,13 @@ func tasksOf(p *plan.Plan) []apply.Task {
 			full = append(full, apply.Task{Stream: st, Unit: extract.Unit{CallIDs: sp.CallIDs}, Reason: plan.Targeted})
 			continue
 		case "full refresh":
-			full = append(full, apply.Task{Stream: st, Reason: plan.Refresh})
+			if len(sp.Workspaces) == 0 || !perWorkspace(sp.Name) {
+				full = append(full, apply.Task{Stream: st, Reason: plan.Refresh})
+				continue
+			}
+			for _, ws := range sp.Workspaces { // restricted: not complete, no state
+				full = append(full, apply.Task{Stream: st, Unit: extract.Unit{WorkspaceID: ws}, Reason: plan.Targeted})
+			}
 			continue
 		}
 		var ts []apply.Task
@@ -237,8 +243,15 @@ func tasksOf(p *plan.Plan) []apply.Task {
 }
 
 // perWorkspace reports whether a stream's listing can be restricted to a
-// workspace.
-func perWorkspace(stream string) bool { return stream == "calls" || stream == "transcripts" }
+// workspace (--workspace). The others (users, workspaces, the user stats,
+// answered scorecards) are company-wide in Gong's API and run unrestricted.
+func perWorkspace(stream string) bool {
+	switch stream {
+	case "calls", "transcripts", "scorecards", "trackers", "library_folders", "library_folder_content", "coaching":
+		return true
+	}
+	return false
+}
 
 // runApply runs one apply (of a saved plan when saved is set) and prints
 // its summary to out.

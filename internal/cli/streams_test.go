@@ -199,3 +199,27 @@ func TestApplyEveryStream(t *testing.T) {
 	}
 	assertNoDuplicateKeys(t, db)
 }
+
+// TestApplyWorkspace: --workspace restricts the workspace-scoped streams to
+// that workspace and moves no watermark.
+func TestApplyWorkspace(t *testing.T) {
+	sim, base := newSim(t, gongsim.Config{Seed: 13, Users: 25, Calls: 80, Days: 20, Sentences: 4})
+	credentials(t)
+	ws := sim.Workspaces()
+	if len(ws) < 2 {
+		t.Fatal("the simulated account needs two workspaces")
+	}
+	dest := filepath.Join(t.TempDir(), "gong.duckdb")
+	mustApply(t, "apply", "--base-url", base, "--dest", "duckdb:"+dest, "--workspace", ws[0].ID,
+		"--from", simNow.AddDate(0, 0, -21).Format("2006-01-02"), "--to", simNow.Format(time.RFC3339), "--rate-limit", "500")
+	db := openDB(t, dest)
+	for table, col := range map[string]string{"calls": "workspace_id", "trackers": "workspace_id", "library_folders": "workspace_id"} {
+		r := rows(t, db, fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE %s <> '%s') FROM %s`, col, ws[0].ID, table))
+		if r[0][0] == "0" || r[0][1] != "0" {
+			t.Errorf("%s: %s rows, %s of another workspace", table, r[0][0], r[0][1])
+		}
+	}
+	if n := rows(t, db, `SELECT count(*) FROM _gongload_state WHERE stream IN ('calls', 'transcripts', 'trackers')`)[0][0]; n != "0" {
+		t.Errorf("a workspace-restricted apply moved %s watermarks", n)
+	}
+}
