@@ -64,7 +64,7 @@ func (c *Client) List(ctx context.Context, req Request, h PageHandler) error {
 		}
 		if next == cursor {
 			return &DecodeError{Method: req.Method, Path: req.Path, Page: page,
-				Err: errors.New("Gong returned the same cursor as for the previous page")}
+				Err: errors.New("the API returned the same cursor as for the previous page")}
 		}
 		cursor = next
 	}

@@ -169,7 +169,7 @@ func TestIncrementalLookbackDeleteAndStateRm(t *testing.T) {
 	}
 	db := openDB(t, dest)
 	assertNoDuplicateKeys(t, db)
-	if n := rows(t, db, fmt.Sprintf(`SELECT count(*) FROM calls`))[0][0]; n != fmt.Sprint(len(sim.CallIDs())) {
+	if n := rows(t, db, `SELECT count(*) FROM calls`)[0][0]; n != fmt.Sprint(len(sim.CallIDs())) {
 		t.Errorf("calls: %s rows, simulator serves %d", n, len(sim.CallIDs()))
 	}
 }

@@ -133,16 +133,6 @@ type page[T any] struct {
 	Tr        []T     `json:"callTranscripts"`
 }
 
-func (p page[T]) items() []T {
-	switch {
-	case p.Users != nil:
-		return p.Users
-	case p.Calls != nil:
-		return p.Calls
-	}
-	return p.Tr
-}
-
 // postAll follows body cursors of a POST endpoint and returns every page.
 func postAll[T any](t *testing.T, c *client, path, filterAndSelector string) []page[T] {
 	t.Helper()

@@ -363,23 +363,6 @@ func namedArgs(args []any) []driver.NamedValue {
 	return out
 }
 
-// inTx runs fn inside BEGIN … COMMIT of the in-memory DuckDB; any failure
-// rolls back. The caller holds l.mu.
-func (l *Loader) inTx(ctx context.Context, fn func() error) error {
-	if _, err := l.exec(ctx, "begin.sql", nil); err != nil {
-		return err
-	}
-	err := fn()
-	if err == nil {
-		_, err = l.exec(context.WithoutCancel(ctx), "commit.sql", nil)
-	}
-	if err != nil {
-		_, _ = l.exec(context.Background(), "rollback.sql", nil)
-		return err
-	}
-	return nil
-}
-
 // asInt reads an integer a query returned.
 func asInt(v driver.Value) int64 {
 	switch v := v.(type) {
