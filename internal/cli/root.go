@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v3"
@@ -27,6 +28,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Name:      "gongload",
 		Usage:     "copy a Gong account into DuckDB or Parquet, and keep it current",
 		Version:   Version,
+		Reader:    os.Stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []cli.Flag{

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -20,10 +21,13 @@ func sqlCommand(_ *globals) *cli.Command {
 	return &cli.Command{
 		Name:      "sql",
 		Usage:     "run SQL over the destination; with no query, list tables and views with row counts",
-		ArgsUsage: "[QUERY]",
+		ArgsUsage: "[QUERY | - (read it from stdin)]",
+		Description: "A query that starts with a SQL comment (--) must follow a -- separator, or come from\n" +
+			"--file or stdin: gongload sql -- \"-- my query\nSELECT 1\"; gongload sql - < query.sql",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "dest", Usage: "destination: duckdb:PATH or parquet:DIR", Value: DefaultDest, Sources: cli.EnvVars("GONGLOAD_DEST")},
 			&cli.StringFlag{Name: "format", Usage: "table, csv or json", Value: "table"},
+			&cli.StringFlag{Name: "file", Aliases: []string{"f"}, Usage: "read the query from this file"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			d, err := ParseDest(cmd.String("dest"))
@@ -43,10 +47,25 @@ func sqlCommand(_ *globals) *cli.Command {
 			}
 			defer db.Close()
 			w := cmd.Root().Writer
-			if cmd.NArg() == 0 {
+			query := cmd.Args().First()
+			switch {
+			case cmd.String("file") != "":
+				b, err := os.ReadFile(cmd.String("file"))
+				if err != nil {
+					return userError("reading the query: %v", err)
+				}
+				query = string(b)
+			case query == "-":
+				b, err := io.ReadAll(cmd.Root().Reader)
+				if err != nil {
+					return userError("reading the query from stdin: %v", err)
+				}
+				query = string(b)
+			}
+			if strings.TrimSpace(query) == "" {
 				return listTables(ctx, db, w, format)
 			}
-			return runQuery(ctx, db, w, cmd.Args().First(), format)
+			return runQuery(ctx, db, w, query, format)
 		},
 	}
 }
