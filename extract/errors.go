@@ -139,8 +139,9 @@ func (e *RateLimitError) Error() string {
 }
 
 // DecodeError reports an answer that is JSON but not of the expected shape
-// (a missing envelope, a record of the wrong type, a syntax error that is not
-// a truncation).
+// (a missing envelope, a record of the wrong type). It is not retried. An
+// answer that is not valid JSON at all (cut short, or a byte garbled) is
+// retried instead, and ends as a *RetryError if every attempt fails.
 type DecodeError struct {
 	Method, Path string
 	Page         int    // 0-based page of the listing
@@ -228,6 +229,23 @@ type truncatedError struct{ err error }
 
 func (e *truncatedError) Error() string { return "the answer was cut short: " + e.err.Error() }
 func (e *truncatedError) Unwrap() error { return e.err }
+
+// malformedError is a 2xx answer that began like JSON but is not valid JSON
+// text, without being cut short: a byte garbled on the way. It is retried.
+type malformedError struct {
+	page      int
+	requestID string // Gong's requestId, when it came before the problem
+	err       error  // the *jsontext.SyntacticError
+}
+
+func (e *malformedError) Error() string {
+	rid := ""
+	if e.requestID != "" {
+		rid = " (request id " + e.requestID + ")"
+	}
+	return fmt.Sprintf("page %d: the answer is not valid JSON%s: %v", e.page, rid, e.err)
+}
+func (e *malformedError) Unwrap() error { return e.err }
 
 // scopeRe matches Gong's missing-scope message.
 var scopeRe = regexp.MustCompile(`(?i)don't have permission to use '([^']+)'`)

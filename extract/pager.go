@@ -278,6 +278,10 @@ func (c *Client) decodePage(req Request, page int, resp *http.Response, pb *page
 		if errors.As(err, &de) {
 			de.RequestID = requestID
 		}
+		var me *malformedError
+		if errors.As(err, &me) {
+			me.requestID = requestID
+		}
 		return "", err
 	}
 	c.log.Debug("gong page read", "path", req.Path, "page", page, "request_id", requestID, "records", info.Records, "has_more", next != "")
@@ -312,7 +316,13 @@ func (c *Client) bodyError(err error, req Request, page int, resp *http.Response
 		shap *shapeError
 		he   *handlerError
 	)
-	if errors.As(err, &syn) || errors.As(err, &sem) || errors.As(err, &shap) {
+	if errors.As(err, &syn) {
+		// Not JSON text although it began like it: a byte garbled on the
+		// way. Fetched again, like a truncated answer; a body of the wrong
+		// shape (below) is not, since asking again gives the same.
+		return &retryable{err: &malformedError{page: page, err: err}}
+	}
+	if errors.As(err, &sem) || errors.As(err, &shap) {
 		return &DecodeError{Method: req.Method, Path: req.Path, Page: page, Err: err}
 	}
 	if errors.As(err, &he) {

@@ -399,9 +399,17 @@ func TestErrorAnswers(t *testing.T) {
 			check:  wantDecodeError,
 			msgHas: []string{"want an object"},
 		},
-		"syntax error that is no truncation": {
+		"syntax error that is no truncation": { // retried, like a garbled byte
 			status: 200, body: `{"requestId":"r","users":[{"id":"1"} {"id":"2"}]}`,
-			check: wantDecodeError,
+			retried: true,
+			msgHas:  []string{"GET /v2/users: giving up after 2 attempts: last error: page 0: the answer is not valid JSON (request id r)"},
+			check: func(t *testing.T, err error) {
+				var re *RetryError
+				var de *DecodeError
+				if !errors.As(err, &re) || errors.As(err, &de) {
+					t.Errorf("want *RetryError and no *DecodeError, got %T %v", err, err)
+				}
+			},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

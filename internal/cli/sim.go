@@ -28,7 +28,13 @@ func simFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "latency", Usage: "added to every response"},
 		&cli.FloatFlag{Name: "fail-rate", Usage: "fraction of requests answered 5xx"},
 		&cli.FloatFlag{Name: "truncate-rate", Usage: "fraction of responses cut mid-body"},
-		&cli.DurationFlag{Name: "cursor-ttl", Usage: "cursor lifetime", Value: time.Hour},
+		&cli.DurationFlag{Name: "cursor-ttl", Usage: "cursor lifetime, from a listing's first page (simulator clock or wall clock, whichever runs out first)", Value: time.Hour},
+		&cli.DurationFlag{Name: "latency-jitter", Usage: "latency varies uniformly within ± this"},
+		&cli.FloatFlag{Name: "storm-rate", Usage: "fraction of requests that start a 429 storm of 1-2 s (every request 429 + Retry-After until it ends)"},
+		&cli.FloatFlag{Name: "malformed-rate", Usage: "fraction of 200 responses whose JSON has one byte made invalid"},
+		&cli.FloatFlag{Name: "reset-rate", Usage: "fraction of requests whose connection is reset without an answer"},
+		&cli.FloatFlag{Name: "token-expire-rate", Usage: "fraction of OAuth (Bearer) requests whose access token is revoked early (401)"},
+		&cli.FloatFlag{Name: "cursor-expire-rate", Usage: "fraction of paginated listings whose first cursor is answered \"cursor has expired\" once"},
 		&cli.StringFlag{Name: "oauth-client-id", Usage: "OAuth app client ID (its secret comes as HTTP Basic to /oauth2/generate-customer-token)", Value: "demo"},
 		&cli.StringFlag{Name: "oauth-client-secret", Usage: "OAuth app client secret", Value: "demo"},
 		&cli.DurationFlag{Name: "token-ttl", Usage: "lifetime of OAuth access tokens (expires_in)", Value: 24 * time.Hour},
@@ -53,6 +59,12 @@ func simConfig(cmd *cli.Command) gongsim.Config {
 		OAuthClientID:     cmd.String("oauth-client-id"),
 		OAuthClientSecret: cmd.String("oauth-client-secret"),
 		TokenTTL:          cmd.Duration("token-ttl"),
+		LatencyJitter:     cmd.Duration("latency-jitter"),
+		StormRate:         cmd.Float("storm-rate"),
+		MalformedRate:     cmd.Float("malformed-rate"),
+		ResetRate:         cmd.Float("reset-rate"),
+		TokenExpireRate:   cmd.Float("token-expire-rate"),
+		CursorExpireRate:  cmd.Float("cursor-expire-rate"),
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 // position, a hash of the request filter, and the issue and expiry times of
 // the pagination sequence (milliseconds since the epoch). They are signed
 // with a key derived from the seed, so they are opaque to clients and the
-// same position always yields the same cursor.
+// same position always yields the same cursor. A sequence also expires
+// CursorTTL after its first page on the wall clock (faults.go), which the
+// simulator remembers rather than writes into the cursor.
 
 const cursorHeader = "eyJhbGciOiJIUzI1NiJ9" // {"alg":"HS256"}
 
@@ -32,6 +34,9 @@ type cursorClaims struct {
 }
 
 func (s *Sim) encodeCursor(c cursorClaims) string {
+	if c.Page == 1 { // handed out by the first page: a sequence starts
+		s.startSequence(c)
+	}
 	payload, _ := json.Marshal(c)
 	msg := cursorHeader + "." + base64.RawURLEncoding.EncodeToString(payload)
 	return msg + "." + base64.RawURLEncoding.EncodeToString(s.sign(msg))
@@ -64,7 +69,7 @@ func (s *Sim) decodeCursor(tok, kind, filter string, now time.Time) (cursorClaim
 	if c.Filter != filter {
 		return c, &cursorError{msg: "cursor does not match the request filter; repeat the same filter on every page"}
 	}
-	if now.UnixMilli() >= c.Exp {
+	if now.UnixMilli() >= c.Exp || s.sequenceExpired(c) || s.cursorFault(c) {
 		return c, &cursorError{msg: "cursor has expired", expired: true}
 	}
 	return c, nil

@@ -12,7 +12,10 @@
 // HTTP 404 with "No calls found corresponding to the provided filters" for
 // empty results, a requestId in every body echoed in the x-traceid header,
 // Basic authentication, a rate limit answered with 429 and Retry-After, a
-// daily quota, and injected latency, 5xx answers and truncated bodies.
+// daily quota, and injected faults (faults.go): latency with jitter, 5xx
+// answers, truncated and malformed bodies, connection resets, 429 storms,
+// refused or expired cursors and access tokens revoked early, each counted
+// in Stats (GET /_sim/stats).
 //
 // Everything served is a pure function of the Config (Seed, sizes, the
 // anchor time Now at New) and of the mutations applied since (AddCalls,
@@ -96,6 +99,7 @@
 //
 // Truncated bodies (TruncateRate) announce the full Content-Length and end
 // early; net/http then closes the connection, so clients read
-// io.ErrUnexpectedEOF. Rate limiting runs on the wall clock; cursor expiry,
-// the daily quota (UTC days) and media URL expiry use Config.Now.
+// io.ErrUnexpectedEOF. Rate limiting and storms run on the wall clock;
+// cursor expiry on Config.Now and on the wall clock (whichever expires
+// first); the daily quota (UTC days) and media URL expiry use Config.Now.
 package gongsim

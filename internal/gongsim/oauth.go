@@ -98,6 +98,7 @@ type authCode struct {
 
 type accessToken struct {
 	scopes  []string
+	issued  time.Time
 	expires time.Time
 }
 
@@ -257,7 +258,7 @@ func (s *Sim) hToken(r *http.Request, rq *request) *reply {
 		o.refresh = map[string]*refreshToken{}
 	}
 	ttl := s.cfg.TokenTTL
-	o.access[access] = &accessToken{scopes: scopes, expires: time.Now().Add(ttl)}
+	o.access[access] = &accessToken{scopes: scopes, issued: time.Now(), expires: time.Now().Add(ttl)}
 	o.refresh[refresh] = &refreshToken{clientID: user, scopes: scopes}
 	o.issued = append(o.issued, access, refresh)
 	return okReply(map[string]any{

@@ -35,6 +35,7 @@ const (
 	stLibrary
 	stActivity
 	stMedia
+	stFaults // the faults of faults.go (FailRate and TruncateRate draw from stRequest)
 )
 
 const golden = 0x9e3779b97f4a7c15

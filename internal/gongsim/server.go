@@ -28,6 +28,7 @@ type reply struct {
 	transcripts int
 	sentences   int
 	expired     bool        // cursor has expired (stats)
+	storm       bool        // a 429 of a storm (stats)
 	pooled      *[]byte     // body buffer to return to pagePool once written
 	raw         bool        // not Gong's API (media storage): no x-traceid or Gong headers
 	header      http.Header // extra response headers
@@ -88,8 +89,9 @@ func (s *Sim) routes() {
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 // wrap is the middleware of every route: request id, auth, and for API
-// routes latency, rate limit, daily quota and injected faults; then the
-// handler; then the response (possibly truncated) and the stats.
+// routes latency, rate limit, daily quota and injected faults (faults.go);
+// then the handler; then the response (possibly truncated or malformed) and
+// the stats.
 func (s *Sim) wrap(pattern string, kind routeKind, h handler) http.HandlerFunc {
 	isAPI := kind == apiRoute
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -100,13 +102,16 @@ func (s *Sim) wrap(pattern string, kind routeKind, h handler) http.HandlerFunc {
 		}
 		fr := newRNG(s.seed, stRequest, seq)
 		var rep *reply
-		var fault5xx bool
-		if isAPI && s.cfg.Latency > 0 {
-			t := time.NewTimer(s.cfg.Latency)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
+		var inj injected
+		if isAPI {
+			if d := s.delay(seq); d > 0 {
+				inj.delay = d
+				t := time.NewTimer(d)
+				select {
+				case <-t.C:
+				case <-r.Context().Done():
+					t.Stop()
+				}
 			}
 		}
 		if kind == mediaRoute || kind == oauthRoute {
@@ -115,23 +120,70 @@ func (s *Sim) wrap(pattern string, kind routeKind, h handler) http.HandlerFunc {
 		} else if ok, reason := s.authenticate(r); !ok {
 			rep = errReply(rq, http.StatusUnauthorized, reason)
 		} else if isAPI {
-			rep = s.limit(rq)
-			if rep == nil && s.cfg.FailRate > 0 && fr.chance(s.cfg.FailRate) {
-				rep = faultReply(rq, &fr)
-				fault5xx = true
+			rep = s.inject(r, rq, &fr, &inj)
+			if inj.reset {
+				s.count(pattern, isAPI, nil, inj, 0)
+				resetConn(w)
+				return
 			}
 		}
 		if rep == nil {
 			rep = h(r, rq)
 		}
-		truncate := isAPI && !fault5xx && rep.status == http.StatusOK && s.cfg.TruncateRate > 0 &&
-			fr.chance(s.cfg.TruncateRate) && len(rep.body) > 1
-		written := s.write(w, rq, rep, truncate, &fr)
-		s.count(pattern, isAPI, rep, fault5xx, truncate, written)
+		if isAPI && !inj.fault5xx && rep.status == http.StatusOK && len(rep.body) > 1 {
+			inj.truncated = s.cfg.TruncateRate > 0 && fr.chance(s.cfg.TruncateRate)
+			if !inj.truncated && !rep.raw && rep.contentType == "" && s.roll(seq, fkMalformed, s.cfg.MalformedRate) {
+				inj.malformed = true
+				rep.body = s.malform(seq, rep.body)
+			}
+		}
+		written := s.write(w, rq, rep, inj.truncated, &fr)
+		s.count(pattern, isAPI, rep, inj, written)
 		if rep.pooled != nil && cap(*rep.pooled) <= 64<<20 {
 			pagePool.Put(rep.pooled)
 		}
 	}
+}
+
+// injected is what the middleware did to a request, for the stats.
+type injected struct {
+	delay                   time.Duration
+	fault5xx, truncated     bool
+	malformed, reset        bool
+	stormStarted, tokenGone bool
+}
+
+// inject applies, to an authenticated API request, the faults that come
+// before the handler: an early token expiry, a 429 storm, the rate limit and
+// the daily quota, a connection reset (inj.reset: no reply), a 5xx. nil
+// means go ahead.
+func (s *Sim) inject(r *http.Request, rq *request, fr *rng, inj *injected) *reply {
+	if s.roll(rq.seq, fkTokenExpire, s.cfg.TokenExpireRate) && s.expireEarly(r) {
+		inj.tokenGone = true
+		s.oauth.mu.Lock()
+		s.oauth.stats.ExpiredTokens++
+		s.oauth.mu.Unlock()
+		return errReply(rq, http.StatusUnauthorized, "Access denied: the access token has expired")
+	}
+	if s.cfg.StormRate > 0 {
+		rep, started := s.storm(rq)
+		inj.stormStarted = started
+		if rep != nil {
+			return rep
+		}
+	}
+	if rep := s.limit(rq); rep != nil {
+		return rep
+	}
+	if s.roll(rq.seq, fkReset, s.cfg.ResetRate) {
+		inj.reset = true
+		return nil
+	}
+	if s.cfg.FailRate > 0 && fr.chance(s.cfg.FailRate) {
+		inj.fault5xx = true
+		return faultReply(rq, fr)
+	}
+	return nil
 }
 
 // limit applies the rate limit and the daily quota; nil means go ahead.
@@ -213,7 +265,7 @@ func (s *Sim) write(w http.ResponseWriter, rq *request, rep *reply, truncate boo
 	return n
 }
 
-func (s *Sim) count(pattern string, isAPI bool, rep *reply, fault5xx, truncated bool, written int) {
+func (s *Sim) count(pattern string, isAPI bool, rep *reply, inj injected, written int) {
 	s.statsMu.Lock()
 	defer s.statsMu.Unlock()
 	st := &s.stats
@@ -222,6 +274,15 @@ func (s *Sim) count(pattern string, isAPI bool, rep *reply, fault5xx, truncated 
 		st.APIRequests++
 	}
 	st.ByPath[pattern]++
+	if inj.delay > 0 {
+		st.Delayed++
+		st.DelayMs += inj.delay.Milliseconds()
+	}
+	if inj.reset {
+		st.Resets++
+		st.Faults++
+		return
+	}
 	st.ByStatus[strconv.Itoa(rep.status)]++
 	switch rep.status {
 	case http.StatusUnauthorized:
@@ -232,13 +293,18 @@ func (s *Sim) count(pattern string, isAPI bool, rep *reply, fault5xx, truncated 
 			st.QuotaExceeded++
 		}
 	}
-	if fault5xx {
-		st.Faults5xx++
-		st.Faults++
+	for _, f := range []struct {
+		on bool
+		n  *int64
+	}{{inj.fault5xx, &st.Faults5xx}, {inj.truncated, &st.Truncated}, {inj.malformed, &st.Malformed},
+		{rep.storm, &st.StormRejected}, {inj.tokenGone, &st.TokensExpired}} {
+		if f.on {
+			*f.n++
+			st.Faults++
+		}
 	}
-	if truncated {
-		st.Truncated++
-		st.Faults++
+	if inj.stormStarted {
+		st.Storms++
 	}
 	if rep.expired {
 		st.CursorsExpired++

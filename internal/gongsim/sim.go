@@ -43,6 +43,19 @@ type Config struct {
 	OAuthClientID     string
 	OAuthClientSecret string
 	TokenTTL          time.Duration
+
+	// More injected faults (faults.go), drawn per API request from (Seed,
+	// request number); admin, media and OAuth routes never get them.
+	LatencyJitter   time.Duration // Latency varies uniformly within ±LatencyJitter (never below 0)
+	StormRate       float64       // fraction of API requests that start a 429 storm of 1–2 s: every API request is answered 429 + Retry-After until it ends
+	MalformedRate   float64       // fraction of 200 API responses whose JSON body has one byte replaced by an invalid one (same length)
+	ResetRate       float64       // fraction of API requests whose connection is reset (RST) instead of answered
+	TokenExpireRate float64       // fraction of Bearer API requests whose access token is revoked early: 401 "expired" (see faults.go)
+	// CursorExpireRate is the fraction of paginated listings (endpoint and
+	// filter) whose first cursor is refused once, 400 "cursor has expired",
+	// as if the listing had outlived CursorTTL; drawn from (Seed, endpoint,
+	// filter), so the same listings restart whatever the request order.
+	CursorExpireRate float64
 }
 
 // PageSize is the number of records per page of every paginated endpoint.
@@ -100,6 +113,8 @@ type Sim struct {
 	srv   *http.Server
 
 	oauth oauthState // authorization server (oauth.go)
+
+	faults faultState // storms and cursor wall-clock starts (faults.go)
 }
 
 // New generates the simulated company (users, workspaces, calls) from cfg.
@@ -158,6 +173,13 @@ func New(cfg Config) (*Sim, error) {
 		return nil, errors.New("gongsim: RateLimit, DailyQuota, Latency, CursorTTL, MediaTTL and TokenTTL must not be negative")
 	case cfg.FailRate < 0 || cfg.FailRate > 1 || cfg.TruncateRate < 0 || cfg.TruncateRate > 1:
 		return nil, errors.New("gongsim: FailRate and TruncateRate must be within [0, 1]")
+	case cfg.LatencyJitter < 0:
+		return nil, errors.New("gongsim: LatencyJitter must not be negative")
+	}
+	for _, r := range []float64{cfg.StormRate, cfg.MalformedRate, cfg.ResetRate, cfg.TokenExpireRate, cfg.CursorExpireRate} {
+		if !(r >= 0 && r <= 1) {
+			return nil, errors.New("gongsim: StormRate, MalformedRate, ResetRate, TokenExpireRate and CursorExpireRate must be within [0, 1]")
+		}
 	}
 	loc, err := time.LoadLocation(cfg.TimeZone)
 	if err != nil {

@@ -324,10 +324,18 @@ type Stats struct {
 	Unauthorized    int64            `json:"unauthorized"`    // 401s
 	RateLimited     int64            `json:"rateLimited"`     // 429s of any cause (rate and daily quota)
 	QuotaExceeded   int64            `json:"quotaExceeded"`   // of RateLimited: daily quota spent
-	Faults          int64            `json:"faults"`          // injected faults: Faults5xx + Truncated
+	Faults          int64            `json:"faults"`          // injected faults: Faults5xx + Truncated + Malformed + Resets + StormRejected + TokensExpired + CursorFaults
 	Faults5xx       int64            `json:"faults5xx"`       // injected 500/502/503 answers
 	Truncated       int64            `json:"truncated"`       // 200 bodies cut short on purpose
+	Malformed       int64            `json:"malformed"`       // 200 bodies made invalid JSON on purpose (MalformedRate)
+	Resets          int64            `json:"resets"`          // connections reset instead of answered (ResetRate; not in ByStatus)
+	Storms          int64            `json:"storms"`          // 429 storms started (StormRate)
+	StormRejected   int64            `json:"stormRejected"`   // of RateLimited: 429s answered during storms
+	TokensExpired   int64            `json:"tokensExpired"`   // Bearer requests answered 401 by revoking their token early (TokenExpireRate)
+	Delayed         int64            `json:"delayed"`         // API requests held back by Latency / LatencyJitter
+	DelayMs         int64            `json:"delayMs"`         // their total delay, milliseconds
 	CursorsExpired  int64            `json:"cursorsExpired"`  // 400 "cursor has expired"
+	CursorFaults    int64            `json:"cursorFaults"`    // of CursorsExpired: refused by CursorExpireRate
 	CallsServed     int64            `json:"callsServed"`     // call records in 200 pages (list, get, extensive)
 	TranscriptsSent int64            `json:"transcriptsSent"` // transcript records in 200 pages
 	SentencesSent   int64            `json:"sentencesSent"`   // sentences in those transcripts
