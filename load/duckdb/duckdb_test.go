@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gongload/gongload/load/internal/spill"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -342,7 +344,7 @@ func TestStagingFlushes(t *testing.T) {
 	if n["transcript_sentences"] != 50 || n["users"] != 50 {
 		t.Errorf("committed %v, want 50 transcript_sentences and 50 users", n)
 	}
-	if got := spillAllocator.AllocatedBytes(); got != 0 {
+	if got := spill.AllocatedBytes(); got != 0 {
 		t.Errorf("%d bytes of spilled batches read back still allocated", got)
 	}
 	if got := l.queryInt(t, "SELECT count(DISTINCT (call_id, sentence_index)) FROM transcript_sentences"); got != 50 {
@@ -611,7 +613,7 @@ func benchWriteCommit(b *testing.B, size int) {
 		if rows["transcript_sentences"] != n {
 			b.Fatalf("committed %v", rows)
 		}
-		if m := spillAllocator.AllocatedBytes(); m != 0 {
+		if m := spill.AllocatedBytes(); m != 0 {
 			b.Fatalf("%d bytes of spilled batches still allocated after Commit", m)
 		}
 	}

@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"sync/atomic"
+
+	"github.com/gongload/gongload/load/internal/spill"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
 
 	"github.com/gongload/gongload/models"
 )
@@ -37,9 +36,6 @@ const (
 	flushRows    = 2 * rowGroupRows
 	flushBytes   = 32 << 20
 )
-
-// spillAllocator allocates the batches read back from spill files.
-var spillAllocator = mallocator.NewMallocator()
 
 // spillPattern names the spill files in the temp directory.
 const spillPattern = "gongload-stage-*.arrows"
@@ -94,7 +90,7 @@ func (s *stager) add(ctx context.Context, l *Loader, rec arrow.RecordBatch) erro
 	} else { // same fields, other metadata or nullability
 		rec = array.NewRecordBatch(s.schema, rec.Columns(), rec.NumRows())
 	}
-	b := recordBytes(rec)
+	b := spill.RecordBytes(rec)
 	s.buf = append(s.buf, buffered{rec, b})
 	s.rows += rec.NumRows()
 	s.bytes += b
@@ -210,25 +206,20 @@ func (s *stager) open(l *Loader) (rel string, done func() error, err error) {
 	if s.spilled == 0 && s.rows == 0 {
 		return "", func() error { return nil }, nil
 	}
-	cr := &chainReader{schema: s.schema}
-	cr.refs.Store(1)
+	var rest []arrow.RecordBatch
 	for _, b := range s.buf {
-		cr.rest = append(cr.rest, b.rec)
+		rest = append(rest, b.rec)
 	}
+	var file *os.File
 	if s.spilled > 0 {
 		if err := s.finishSpill(); err != nil {
 			return "", nil, err
 		}
-		if _, err := s.file.Seek(0, 0); err != nil {
-			return "", nil, fmt.Errorf("spill %s: %w", s.file.Name(), err)
-		}
-		// C memory: the batches read back live outside Go's heap and are
-		// freed as soon as DuckDB releases them.
-		r, err := ipc.NewReader(bufio.NewReaderSize(s.file, 1<<20), ipc.WithAllocator(spillAllocator))
-		if err != nil {
-			return "", nil, fmt.Errorf("spill %s: %w", s.file.Name(), err)
-		}
-		cr.spill = r
+		file = s.file
+	}
+	cr, err := spill.NewReader(s.schema, file, rest)
+	if err != nil {
+		return "", nil, err
 	}
 	return l.view(s.name, cr)
 }
@@ -299,85 +290,6 @@ func (l *Loader) view(name string, rdr array.RecordReader) (view string, done fu
 	}, nil
 }
 
-// chainReader reads a spill file, then batches still in Go. The batches in
-// rest belong to the stager.
-type chainReader struct {
-	refs   atomic.Int64
-	schema *arrow.Schema
-	spill  *ipc.Reader
-	rest   []arrow.RecordBatch
-	cur    arrow.RecordBatch
-	err    error
-}
-
-func (c *chainReader) Retain() { c.refs.Add(1) }
-
-func (c *chainReader) Release() {
-	if c.refs.Add(-1) == 0 && c.spill != nil {
-		c.spill.Release()
-		c.spill = nil
-	}
-}
-
-func (c *chainReader) Schema() *arrow.Schema { return c.schema }
-
-func (c *chainReader) Next() bool {
-	if c.spill != nil {
-		if c.spill.Next() {
-			c.cur = c.spill.RecordBatch()
-			return true
-		}
-		c.err = c.spill.Err()
-		c.spill.Release()
-		c.spill = nil
-		if c.err != nil {
-			c.cur = nil
-			return false
-		}
-	}
-	if len(c.rest) > 0 {
-		c.cur, c.rest = c.rest[0], c.rest[1:]
-		return true
-	}
-	c.cur = nil
-	return false
-}
-
-func (c *chainReader) RecordBatch() arrow.RecordBatch { return c.cur }
-
-// Record is RecordBatch (array.RecordReader still requires it).
-func (c *chainReader) Record() arrow.RecordBatch { return c.cur }
-
-func (c *chainReader) Err() error { return c.err }
-
 // cleanSpills removes the spill files a crashed gongload left in dir (the
 // file lock guarantees no other process uses them).
-func cleanSpills(dir string) {
-	names, _ := filepath.Glob(filepath.Join(dir, spillPattern))
-	for _, n := range names {
-		os.Remove(n)
-	}
-}
-
-// recordBytes is the size of the buffers of rec (of the whole buffers when
-// rec is a slice: an upper bound).
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
-}
+func cleanSpills(dir string) { spill.Clean(dir, spillPattern) }

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gongload/gongload/load/internal/spill"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/google/go-cmp/cmp"
@@ -494,7 +496,7 @@ func TestStagingSpills(t *testing.T) {
 	if spills() != 0 {
 		t.Errorf("%d spill files after Commit and Rollback", spills())
 	}
-	if got := spillAllocator.AllocatedBytes(); got != 0 {
+	if got := spill.AllocatedBytes(); got != 0 {
 		t.Errorf("%d bytes of spilled batches still allocated", got)
 	}
 	got := queryStrings(t, duck(t), fmt.Sprintf(`SELECT count(DISTINCT (call_id, sentence_index)), count(*) FROM read_parquet('%s/transcript_sentences/**/*.parquet')`, l.Dir()))

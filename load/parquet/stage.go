@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync/atomic"
+
+	"github.com/gongload/gongload/load/internal/spill"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
 )
 
 // Staging thresholds: a stager keeps the batches of a table in Go
@@ -22,10 +22,6 @@ const (
 	flushRows  = 245_760
 	flushBytes = 32 << 20
 )
-
-// spillAllocator allocates the batches read back from spill files: C
-// memory, freed as soon as DuckDB releases them.
-var spillAllocator = mallocator.NewMallocator()
 
 // spillPattern names the spill files.
 const spillPattern = "stage-*.arrows"
@@ -58,7 +54,7 @@ func (s *stager) add(l *Loader, rec arrow.RecordBatch) error {
 	}
 	s.buf = append(s.buf, rec)
 	s.rows += rec.NumRows()
-	s.bytes += recordBytes(rec)
+	s.bytes += spill.RecordBytes(rec)
 	if s.rows < l.flushRows && s.bytes < l.flushBytes {
 		return nil
 	}
@@ -93,20 +89,16 @@ func (s *stager) spill(dir string) error {
 // in-memory DuckDB, reading the spill file, then the Go buffer, through a
 // registered Arrow view. The caller holds l.mu, inside a transaction.
 func (s *stager) load(ctx context.Context, l *Loader, name string) error {
-	cr := &chainReader{schema: s.schema, rest: s.buf}
-	cr.refs.Store(1)
+	var file *os.File
 	if s.spilled > 0 {
 		if err := s.finishSpill(); err != nil {
 			return err
 		}
-		if _, err := s.file.Seek(0, 0); err != nil {
-			return fmt.Errorf("spill %s: %w", s.file.Name(), err)
-		}
-		r, err := ipc.NewReader(bufio.NewReaderSize(s.file, 1<<20), ipc.WithAllocator(spillAllocator))
-		if err != nil {
-			return fmt.Errorf("spill %s: %w", s.file.Name(), err)
-		}
-		cr.spill = r
+		file = s.file
+	}
+	cr, err := spill.NewReader(s.schema, file, s.buf)
+	if err != nil {
+		return err
 	}
 	view := "_arrow_" + name
 	release, err := l.arrow.RegisterView(cr, view)
@@ -160,78 +152,4 @@ func (s *stager) releaseBuf() {
 		b.Release()
 	}
 	s.buf, s.rows, s.bytes = nil, 0, 0
-}
-
-// chainReader reads a spill file, then batches still in Go (which belong to
-// the stager).
-type chainReader struct {
-	refs   atomic.Int64
-	schema *arrow.Schema
-	spill  *ipc.Reader
-	rest   []arrow.RecordBatch
-	cur    arrow.RecordBatch
-	err    error
-}
-
-func (c *chainReader) Retain() { c.refs.Add(1) }
-
-func (c *chainReader) Release() {
-	if c.refs.Add(-1) == 0 && c.spill != nil {
-		c.spill.Release()
-		c.spill = nil
-	}
-}
-
-func (c *chainReader) Schema() *arrow.Schema { return c.schema }
-
-func (c *chainReader) Next() bool {
-	if c.spill != nil {
-		if c.spill.Next() {
-			c.cur = c.spill.RecordBatch()
-			return true
-		}
-		c.err = c.spill.Err()
-		c.spill.Release()
-		c.spill = nil
-		if c.err != nil {
-			c.cur = nil
-			return false
-		}
-	}
-	if len(c.rest) > 0 {
-		c.cur, c.rest = c.rest[0], c.rest[1:]
-		return true
-	}
-	c.cur = nil
-	return false
-}
-
-func (c *chainReader) RecordBatch() arrow.RecordBatch { return c.cur }
-
-// Record is RecordBatch (array.RecordReader still requires it).
-func (c *chainReader) Record() arrow.RecordBatch { return c.cur }
-
-func (c *chainReader) Err() error { return c.err }
-
-// recordBytes is the size of the buffers of rec (of the whole buffers when
-// rec is a slice: an upper bound).
-func recordBytes(rec arrow.RecordBatch) int64 {
-	var n int64
-	for _, c := range rec.Columns() {
-		n += dataBytes(c.Data())
-	}
-	return n
-}
-
-func dataBytes(d arrow.ArrayData) int64 {
-	var n int64
-	for _, b := range d.Buffers() {
-		if b != nil {
-			n += int64(b.Len())
-		}
-	}
-	for _, c := range d.Children() {
-		n += dataBytes(c)
-	}
-	return n
 }
