@@ -48,5 +48,12 @@ SOAKFLAGS ?=
 soak: build
 	$(GO) run -tags=$(TAGS) ./internal/soak $(SOAKFLAGS)
 
+# Benchmarks (not in CI): JSON lines of figures; never fails on a number.
+# BENCHFLAGS e.g. -scale 0.1 for a smoke run, -only backfill_duckdb, -runs 1.
+BENCHFLAGS ?=
+.PHONY: bench
+bench: build
+	$(GO) run -tags=$(TAGS) ./internal/bench $(BENCHFLAGS)
+
 clean:
 	rm -rf bin demo.duckdb demo.duckdb.wal

@@ -92,6 +92,7 @@ var templateData = map[string]any{
 	"duckdb/stage_insert.sql": map[string]any{"Stage": "_stage_1_t", "View": "_arrow_stage_1_t"},
 	"duckdb/drop_view.sql":    map[string]any{"Name": "v"},
 	"duckdb/drop_stage.sql":   map[string]any{"Name": "s"},
+	"duckdb/count_rows.sql":   map[string]any{"Name": "g"},
 	"duckdb/delete_in.sql": map[string]any{"Table": "t", "Columns": []string{"a", "b"}, "Sources": []map[string]any{
 		{"Name": "s1", "Columns": []string{"a", "b"}}, {"Name": "s2", "Columns": []string{"x", "y"}},
 	}},

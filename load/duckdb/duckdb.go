@@ -42,6 +42,11 @@ type Options struct {
 	// TempDir is where DuckDB spills, and where a Tx spills the batches it
 	// stages. Default: PATH.tmp beside the file.
 	TempDir string
+	// StageMemory bounds the Go memory that the batches staged by all open
+	// Tx hold: beyond it, the rows read once at commit (child tables,
+	// parent keys) are spilled to TempDir at once. Default
+	// DefaultStageMemory.
+	StageMemory int64
 	// Logger receives a debug record per commit and, at debug level, per
 	// statement with its duration. Default: discard.
 	Logger *slog.Logger
@@ -79,8 +84,13 @@ type Loader struct {
 	tables map[string]*models.Table // declarations by name: models.All, then what Migrate was given
 	exists map[string]bool          // tables of the destination, as last read or migrated
 
+	pending map[time.Time]int64 // requests counted per UTC day, not yet written; guarded by mu
+	fresh   fresh               // parents of the child tables filled by this Loader; guarded by mu
+
 	// staging thresholds (the constants; tests lower them)
 	rowGroupRows, flushRows, flushBytes int64
+	stageMemory                         int64        // Options.StageMemory
+	held                                atomic.Int64 // bytes in the Go buffers of every stager
 }
 
 // Open opens (creating it, and its directory, if needed) the DuckDB database
@@ -93,6 +103,12 @@ func Open(ctx context.Context, path string, opts Options) (_ *Loader, err error)
 	}
 	if opts.Threads <= 0 {
 		opts.Threads = DefaultThreads
+	}
+	if opts.StageMemory <= 0 {
+		opts.StageMemory = DefaultStageMemory
+	}
+	if v, err := strconv.ParseInt(os.Getenv("GONGLOAD_STAGE_MEMORY"), 10, 64); err == nil { // EXPERIMENT
+		opts.StageMemory = v << 20
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -138,6 +154,11 @@ func Open(ctx context.Context, path string, opts Options) (_ *Loader, err error)
 	cfg.Set("threads", strconv.Itoa(opts.Threads))
 	cfg.Set("temp_directory", opts.TempDir)
 	cfg.Set("preserve_insertion_order", "false")
+	for kv := range strings.SplitSeq(os.Getenv("GONGLOAD_DUCKDB_EXP"), ";") { // EXPERIMENT
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			cfg.Set(k, v)
+		}
+	}
 	connector, err := duckdb.NewConnector(abs+"?"+cfg.Encode(), nil)
 	if err != nil {
 		return nil, openError(path, err)
@@ -169,6 +190,7 @@ func Open(ctx context.Context, path string, opts Options) (_ *Loader, err error)
 		rowGroupRows: rowGroupRows,
 		flushRows:    flushRows,
 		flushBytes:   flushBytes,
+		stageMemory:  opts.StageMemory,
 	}
 	for _, t := range models.All() {
 		l.tables[t.Name] = t
@@ -201,7 +223,8 @@ func (l *Loader) Close() error {
 	txs := l.txs
 	l.txs = map[uint64]*Tx{}
 	l.regMu.Unlock()
-	err := l.closeConn() // the staging tables go with the connection
+	err := l.writeRequests(context.Background())
+	err = errors.Join(err, l.closeConn()) // the staging tables go with the connection
 	l.mu.Unlock()
 	if l.madeTemp {
 		defer os.Remove(l.tempDir) // fails unless empty

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"github.com/gongload/gongload/load/internal/spill"
 
@@ -30,11 +31,25 @@ import (
 //     group again (1 M sentences staged in 10,000-row views took 1 s of CPU, in
 //     245,760-row views 0.3 s).
 //
-// Go memory is thus bounded per table of a Tx.
+// Go memory is thus bounded per table of a Tx, and over all Tx by
+// Options.StageMemory: past it, rows read once spill at once.
 const (
 	rowGroupRows = 122_880
 	flushRows    = 2 * rowGroupRows
 	flushBytes   = 32 << 20
+)
+
+// DefaultStageMemory is the default of Options.StageMemory: the Go memory
+// the staged batches of all open Tx may hold before rows read once spill.
+const DefaultStageMemory = 32 << 20
+
+// Spilling over the budget leaves out stagers holding less than
+// minSpillBytes (a Tx's small child tables and its parent keys: tables × Tx
+// × 64 KiB at most), so that it does not open a spill file, with its
+// spillBuffer, per table.
+const (
+	minSpillBytes = 64 << 10
+	spillBuffer   = 64 << 10
 )
 
 // spillPattern names the spill files in the temp directory.
@@ -60,6 +75,8 @@ type stager struct {
 	buf   []buffered // batches not yet moved out
 	rows  int64      // rows in buf
 	bytes int64      // bytes in buf
+
+	held *atomic.Int64 // the Loader's count of the bytes in every stager's buf
 }
 
 type buffered struct {
@@ -67,8 +84,16 @@ type buffered struct {
 	bytes int64
 }
 
-func newStager(name string, schema *arrow.Schema, once bool) stager {
-	return stager{name: name, schema: schema, once: once}
+func newStager(name string, schema *arrow.Schema, once bool, held *atomic.Int64) stager {
+	return stager{name: name, schema: schema, once: once, held: held}
+}
+
+// setBuf sets the totals of buf, keeping the Loader's count current.
+func (s *stager) setBuf(rows, bytes int64) {
+	if s.held != nil { // nil: the unused keys stager of an entity table
+		s.held.Add(bytes - s.bytes)
+	}
+	s.rows, s.bytes = rows, bytes
 }
 
 // table returns the name of the TEMP table, or "" when it holds nothing.
@@ -92,9 +117,11 @@ func (s *stager) add(ctx context.Context, l *Loader, rec arrow.RecordBatch) erro
 	}
 	b := spill.RecordBytes(rec)
 	s.buf = append(s.buf, buffered{rec, b})
-	s.rows += rec.NumRows()
-	s.bytes += b
-	if s.rows < l.flushRows && s.bytes < l.flushBytes {
+	s.setBuf(s.rows+rec.NumRows(), s.bytes+b)
+	// Over the Loader's budget, the buffer leaves Go's heap now (if it is
+	// not tiny), so Go memory stays bounded however many Tx wait to commit.
+	over := s.bytes >= minSpillBytes && s.held.Load() > l.stageMemory
+	if !over && s.rows < l.flushRows && s.bytes < l.flushBytes {
 		return nil
 	}
 	if s.once {
@@ -116,7 +143,7 @@ func (s *stager) spill(dir string) error {
 			return fmt.Errorf("spill: %w", err)
 		}
 		s.file = f
-		s.bw = bufio.NewWriterSize(f, 1<<20)
+		s.bw = bufio.NewWriterSize(f, spillBuffer)
 		s.w = ipc.NewWriter(s.bw, ipc.WithSchema(s.schema))
 	}
 	for _, b := range s.buf {
@@ -166,7 +193,8 @@ func (s *stager) flush(ctx context.Context, l *Loader, all bool) error {
 			b.rec.Release()
 		}
 	}
-	s.buf, s.rows, s.bytes = keep, rows, bytes
+	s.buf = keep
+	s.setBuf(rows, bytes)
 	defer func() {
 		for _, r := range out {
 			r.Release()
@@ -267,7 +295,8 @@ func (s *stager) releaseBuf() {
 	for _, b := range s.buf {
 		b.rec.Release()
 	}
-	s.buf, s.rows, s.bytes = nil, 0, 0
+	s.buf = nil
+	s.setBuf(0, 0)
 }
 
 // view registers rdr as the view _arrow<name>, readable once, and takes

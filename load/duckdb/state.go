@@ -71,6 +71,12 @@ func (l *Loader) State(ctx context.Context) (load.State, error) {
 		st.Requests[asString(v[0])] = asInt(v[1])
 		return nil
 	})
+	for d, n := range l.pending { // counted, not yet written
+		if st.Requests == nil {
+			st.Requests = map[string]int64{}
+		}
+		st.Requests[d.Format(time.DateOnly)] += n
+	}
 	return st, wrap("state", err)
 }
 
@@ -89,15 +95,23 @@ func (l *Loader) ResetStream(ctx context.Context, stream string) error {
 		if _, err := l.exec(ctx, "duckdb/reset_stream.sql", nil, stream); err != nil {
 			return err
 		}
-		_, err := l.exec(ctx, "duckdb/serial_bump.sql", nil)
-		return err
+		if _, err := l.exec(ctx, "duckdb/serial_bump.sql", nil); err != nil {
+			return err
+		}
+		return l.flushRequests(ctx)
 	})
+	if err == nil {
+		l.requestsWritten()
+	}
 	return wrap("reset stream "+stream, err)
 }
 
 // CountRequests adds n requests to the count of day's UTC date. It does not
 // change the serial: counting is bookkeeping, not a change of what is
-// loaded.
+// loaded. The count is kept in memory and written by the next transaction
+// of the Loader (a Commit, RecordRun, ResetStream) or by Close, so counting
+// after every unit costs no transaction of its own; State includes it.
+// A crash loses the count of the requests made since the last of those.
 func (l *Loader) CountRequests(ctx context.Context, day time.Time, n int64) error {
 	day = day.UTC()
 	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
@@ -106,17 +120,52 @@ func (l *Loader) CountRequests(ctx context.Context, day time.Time, n int64) erro
 	if l.closed.Load() {
 		return ErrClosed
 	}
-	err := l.inTx(ctx, func() error {
-		if err := l.ensureState(ctx); err != nil {
-			return err
-		}
+	if n == 0 {
+		return nil
+	}
+	if l.pending == nil {
+		l.pending = map[time.Time]int64{}
+	}
+	l.pending[d] += n
+	return nil
+}
+
+// flushRequests writes the counted requests. The caller holds l.mu, inside
+// a transaction; the count is forgotten once that transaction commits
+// (requestsWritten).
+func (l *Loader) flushRequests(ctx context.Context) error {
+	if len(l.pending) == 0 {
+		return nil
+	}
+	if err := l.ensureState(ctx); err != nil {
+		return err
+	}
+	for d, n := range l.pending {
 		if _, err := l.exec(ctx, "duckdb/requests_update.sql", nil, d, n); err != nil {
 			return err
 		}
-		_, err := l.exec(ctx, "duckdb/requests_insert.sql", nil, d, n)
-		return err
-	})
-	return wrap("count requests", err)
+		if _, err := l.exec(ctx, "duckdb/requests_insert.sql", nil, d, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requestsWritten forgets the counts flushRequests wrote, after a commit.
+// The caller holds l.mu.
+func (l *Loader) requestsWritten() { clear(l.pending) }
+
+// writeRequests writes the counted requests in a transaction of their own.
+// The caller holds l.mu.
+func (l *Loader) writeRequests(ctx context.Context) error {
+	if len(l.pending) == 0 {
+		return nil
+	}
+	if err := l.inTx(ctx, func() error { return l.flushRequests(ctx) }); err != nil {
+		return wrap("count requests", err)
+	}
+	l.requestsWritten()
+	return nil
 }
 
 // RecordRun inserts or replaces the record of run r.ID. It does not change
@@ -142,10 +191,15 @@ func (l *Loader) RecordRun(ctx context.Context, r load.Run) error {
 		if _, err := l.exec(ctx, "duckdb/run_delete.sql", nil, r.ID); err != nil {
 			return err
 		}
-		_, err := l.exec(ctx, "duckdb/run_insert.sql", nil,
-			r.ID, nullTime(r.Started), nullTime(r.Ended), r.Status, r.Requests, rows, r.Error)
-		return err
+		if _, err := l.exec(ctx, "duckdb/run_insert.sql", nil,
+			r.ID, nullTime(r.Started), nullTime(r.Ended), r.Status, r.Requests, rows, r.Error); err != nil {
+			return err
+		}
+		return l.flushRequests(ctx)
 	})
+	if err == nil {
+		l.requestsWritten()
+	}
 	return wrap("record run "+r.ID, err)
 }
 

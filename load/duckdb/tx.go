@@ -2,11 +2,17 @@ package duckdb
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -84,9 +90,9 @@ func (tx *Tx) part(t *models.Table) (*part, error) {
 		return nil, fmt.Errorf("duckdb: table %s does not exist in %s: Migrate first", t.Name, tx.l.path)
 	}
 	tag := strconv.FormatUint(tx.id, 10) + "_" + t.Name
-	p := &part{table: t, rows: newStager("_stage_"+tag, t.Schema(), !t.IsEntity())}
+	p := &part{table: t, rows: newStager("_stage_"+tag, t.Schema(), !t.IsEntity(), &tx.l.held)}
 	if !t.IsEntity() {
-		p.keys = newStager("_scope_"+tag, t.KeySchema(), true)
+		p.keys = newStager("_scope_"+tag, t.KeySchema(), true, &tx.l.held)
 	}
 	tx.parts[t.Name] = p
 	tx.order = append(tx.order, t.Name)
@@ -209,10 +215,44 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 	if err := l.inTx(ctx, func() error { return tx.apply(ctx, at, w, counts) }); err != nil {
 		return nil, fmt.Errorf("duckdb: commit: %w", err)
 	}
+	l.requestsWritten()
 	for _, p := range tx.parts {
 		p.rows.created, p.keys.created = false, false // dropped by apply
+		if !p.table.IsEntity() {
+			l.fresh.add(p.table.Name, &p.keys)
+		}
 	}
 	l.log.Debug("duckdb commit", "stream", w.Stream, "from", w.From, "to", w.To, "rows", counts, "elapsed", time.Since(start))
+	if os.Getenv("GONGLOAD_DUCKDB_MEMLOG") != "" { // EXPERIMENT
+		rows, err := l.conn.(driver.QueryerContext).QueryContext(ctx, "SELECT tag, memory_usage_bytes>>20, temporary_storage_bytes>>20 FROM duckdb_memory() WHERE memory_usage_bytes > 1<<20 OR temporary_storage_bytes > 0", nil)
+		if err == nil {
+			vals := make([]driver.Value, 3)
+			var sb strings.Builder
+			for rows.Next(vals) == nil {
+				fmt.Fprintf(&sb, "%v=%v/%v ", vals[0], vals[1], vals[2])
+			}
+			rows.Close()
+			var ru syscall.Rusage
+			syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			st, _ := os.ReadFile("/proc/self/status")
+			cur := ""
+			for _, line := range strings.Split(string(st), "\n") {
+				if strings.HasPrefix(line, "VmRSS") || strings.HasPrefix(line, "RssAnon") || strings.HasPrefix(line, "RssFile") {
+					cur += strings.Join(strings.Fields(line), "") + " "
+				}
+			}
+			if ms.HeapAlloc > memMax {
+				memMax = ms.HeapAlloc
+				if f, err := os.Create(os.Getenv("GONGLOAD_DUCKDB_MEMLOG")); err == nil {
+					pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+			}
+			fmt.Fprintf(os.Stderr, "MEM maxrss=%d %s goheap=%d gosys=%d held=%d txs=%d %s\n", ru.Maxrss>>10, cur, ms.HeapAlloc>>20, ms.Sys>>20, l.held.Load()>>20, len(l.txs), sb.String())
+		}
+	}
 	return counts, nil
 }
 
@@ -267,6 +307,9 @@ func (tx *Tx) apply(ctx context.Context, at time.Time, w load.Window, counts map
 	if _, err := l.exec(ctx, "duckdb/serial_bump.sql", nil); err != nil {
 		return err
 	}
+	if err := l.flushRequests(ctx); err != nil {
+		return err
+	}
 	for _, name := range tx.order {
 		p := tx.parts[name]
 		for _, s := range []*stager{&p.rows, &p.keys} {
@@ -308,21 +351,28 @@ func (tx *Tx) applyEntity(ctx context.Context, p *part, at time.Time, counts map
 }
 
 // applyChild replaces the children of the scoped parents: their rows are
-// deleted, then the staged rows inserted. Keys and rows are read once each,
-// through a registered view over their spill file and Go buffer.
+// deleted (unless fresh knows the table has none of them), then the staged
+// rows inserted. Keys and rows are read once each, through a registered
+// view over their spill file and Go buffer.
 func (tx *Tx) applyChild(ctx context.Context, p *part, at time.Time, counts map[string]int64) error {
 	l := tx.l
 	t := p.table
-	keys, closeKeys, err := p.keys.open(l)
+	absent, err := l.fresh.absent(ctx, l, t.Name, &p.keys)
 	if err != nil {
-		return fmt.Errorf("stage keys: %w", err)
-	}
-	if keys != "" {
-		src := []source{{Name: keys, Columns: t.ParentKey}}
-		_, err = l.exec(ctx, "duckdb/delete_in.sql", deleteData{Table: t.Name, Columns: t.ParentKey, Sources: src})
-	}
-	if err := errors.Join(err, closeKeys()); err != nil {
 		return fmt.Errorf("replace by parent: %w", err)
+	}
+	if !absent {
+		keys, closeKeys, err := p.keys.open(l)
+		if err != nil {
+			return fmt.Errorf("stage keys: %w", err)
+		}
+		if keys != "" {
+			src := []source{{Name: keys, Columns: t.ParentKey}}
+			_, err = l.exec(ctx, "duckdb/delete_in.sql", deleteData{Table: t.Name, Columns: t.ParentKey, Sources: src})
+		}
+		if err := errors.Join(err, closeKeys()); err != nil {
+			return fmt.Errorf("replace by parent: %w", err)
+		}
 	}
 	rows, closeRows, err := p.rows.open(l)
 	if err != nil {
@@ -370,6 +420,17 @@ func (tx *Tx) deleteStale(ctx context.Context, p *part, i int, r load.Range) err
 	if _, err := l.exec(ctx, "duckdb/create_gone.sql", goneData{Gone: gone, Table: t.Name, Key: t.Key, Stage: p.rows.table(), Column: r.Column}, args...); err != nil {
 		return err
 	}
+	// Nothing gone (always so in a backfill): one count instead of a
+	// DELETE per child table.
+	var n int64
+	err := l.query(ctx, "duckdb/count_rows.sql", struct{ Name string }{gone}, func(v []driver.Value) error {
+		n = asInt(v[0])
+		return nil
+	})
+	if err != nil || n == 0 {
+		_, derr := l.exec(ctx, "duckdb/drop_stage.sql", struct{ Name string }{gone})
+		return errors.Join(err, derr)
+	}
 	src := []source{{Name: gone, Columns: t.Key}}
 	l.regMu.RLock()
 	children := l.children(t.Name)
@@ -382,7 +443,7 @@ func (tx *Tx) deleteStale(ctx context.Context, p *part, i int, r load.Range) err
 	if _, err := l.exec(ctx, "duckdb/delete_in.sql", deleteData{Table: t.Name, Columns: t.Key, Sources: src}); err != nil {
 		return err
 	}
-	_, err := l.exec(ctx, "duckdb/drop_stage.sql", struct{ Name string }{gone})
+	_, err = l.exec(ctx, "duckdb/drop_stage.sql", struct{ Name string }{gone})
 	return err
 }
 
@@ -551,3 +612,5 @@ func sameFields(want, got *arrow.Schema) error {
 func sameColumn(a, b models.Column) bool {
 	return a.Name == b.Name && arrow.TypeEqual(a.Type, b.Type)
 }
+
+var memMax uint64 // EXPERIMENT
