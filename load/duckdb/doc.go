@@ -27,6 +27,11 @@
 //     row groups, into a TEMP table private to the Tx (_stage_<tx>_<table>),
 //     in DuckDB's buffer pool, which spills to Options.TempDir.
 //
+// Over all open Tx, the batches held in Go are bounded by
+// Options.StageMemory (32 MiB): past it, a table's buffer leaves Go at once
+// (rows read once to their spill file, entity rows to their TEMP table), so
+// the Tx waiting for the one writer do not grow Go's heap with the data.
+//
 // Buffering and spilling take no lock but the Tx's own: several Tx write at
 // once, and keep writing while another commits. Registered views are created
 // and dropped inside one transaction (duckdb_arrow_scan creates them in the
@@ -47,7 +52,12 @@
 //     their own rows;
 //   - child table: the rows of the scoped parents are deleted, then the rows
 //     inserted; keys and rows are each read once, through a view over their
-//     spill file and Go buffer.
+//     spill file and Go buffer. A table that was empty when the Loader first
+//     committed to it has only rows of parents the Loader staged since, and
+//     it remembers them (up to 262,144 keys): the children of parents it
+//     does not know are not looked for, which spares a backfill a DELETE
+//     (a scan of the table) per table and window. A Complete that finds
+//     nothing gone runs no DELETE either.
 //
 // Then Commit replaces the Window's row in _gongload_state (a full-refresh
 // stream keeps one row, with NULL window_from and window_to; a Window without
@@ -67,6 +77,16 @@
 //
 // The serial increments with every commit, every ResetStream, and every
 // Migrate that changed a table; CountRequests and RecordRun leave it alone.
+// CountRequests costs no transaction of its own: the count is written by
+// the next commit, RecordRun, ResetStream or Close (State includes it), so
+// a crash forgets at most the requests of the units it interrupted.
+//
+// # Settings
+//
+// The database is opened with memory_limit 128MB (Options.MemoryLimit), 2
+// threads, preserve_insertion_order false and checkpoint_threshold 64MB
+// (Options.CheckpointThreshold; DuckDB's 16MB makes a backfill checkpoint
+// every few windows, at twice the cost overall).
 //
 // All SQL is in package sql (sql/duckdb/*.sql). Times are stored as
 // TIMESTAMPTZ and the connection's TimeZone is UTC.

@@ -28,8 +28,19 @@ var _ load.Loader = (*Loader)(nil)
 
 // Defaults of Options.
 const (
-	DefaultMemoryLimit = "512MB"
+	// DefaultMemoryLimit caps DuckDB's buffer pool. What a commit needs is
+	// small (a window's rows, streamed), so the rest would only cache
+	// blocks already written: measured, 128MB keeps a 5 M sentence
+	// backfill under 512 MiB of RSS at the same speed as 512MB.
+	DefaultMemoryLimit = "128MB"
 	DefaultThreads     = 2
+	// DefaultCheckpointThreshold is the WAL size at which DuckDB writes
+	// the committed rows into the database file. Its own default, 16MB, is
+	// reached every few windows of a backfill, and each checkpoint costs
+	// far more than its share. Measured on 2.1 M sentences in 60 commits:
+	// 7.2 s at 16MB, 3.3 s at 64MB, 3.0 s with one checkpoint at the end
+	// (which holds every row uncompressed in memory until then).
+	DefaultCheckpointThreshold = "64MB"
 )
 
 // Options tune the DuckDB database a Loader opens.
@@ -39,6 +50,9 @@ type Options struct {
 	MemoryLimit string
 	// Threads is the number of DuckDB worker threads. Default DefaultThreads.
 	Threads int
+	// CheckpointThreshold is the WAL size at which DuckDB checkpoints
+	// (DuckDB syntax). Default DefaultCheckpointThreshold.
+	CheckpointThreshold string
 	// TempDir is where DuckDB spills, and where a Tx spills the batches it
 	// stages. Default: PATH.tmp beside the file.
 	TempDir string
@@ -104,11 +118,11 @@ func Open(ctx context.Context, path string, opts Options) (_ *Loader, err error)
 	if opts.Threads <= 0 {
 		opts.Threads = DefaultThreads
 	}
+	if opts.CheckpointThreshold == "" {
+		opts.CheckpointThreshold = DefaultCheckpointThreshold
+	}
 	if opts.StageMemory <= 0 {
 		opts.StageMemory = DefaultStageMemory
-	}
-	if v, err := strconv.ParseInt(os.Getenv("GONGLOAD_STAGE_MEMORY"), 10, 64); err == nil { // EXPERIMENT
-		opts.StageMemory = v << 20
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -154,11 +168,7 @@ func Open(ctx context.Context, path string, opts Options) (_ *Loader, err error)
 	cfg.Set("threads", strconv.Itoa(opts.Threads))
 	cfg.Set("temp_directory", opts.TempDir)
 	cfg.Set("preserve_insertion_order", "false")
-	for kv := range strings.SplitSeq(os.Getenv("GONGLOAD_DUCKDB_EXP"), ";") { // EXPERIMENT
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			cfg.Set(k, v)
-		}
-	}
+	cfg.Set("checkpoint_threshold", opts.CheckpointThreshold)
 	connector, err := duckdb.NewConnector(abs+"?"+cfg.Encode(), nil)
 	if err != nil {
 		return nil, openError(path, err)

@@ -676,3 +676,168 @@ func BenchmarkSmallCommit(b *testing.B) {
 		}
 	}
 }
+
+// A child table that was empty when the Loader first committed to it skips
+// the DELETE for parents it never staged, and still replaces the children
+// of the parents it did; a table that had rows at that point is not
+// tracked, so after a reopen every replacement deletes again.
+func TestFreshChildren(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "gong.duckdb")
+	l := openAt(t, path)
+	if err := l.Migrate(ctx, models.All()); err != nil {
+		t.Fatal(err)
+	}
+	load3 := func(l *Loader, call string, n int) {
+		t.Helper()
+		tx, _ := l.Begin(ctx, "r")
+		scope(t, mem, tx, models.TranscriptSentences, call)
+		var rows [][]any
+		for i := range n {
+			rows = append(rows, []any{call, int32(i)})
+		}
+		if n > 0 {
+			write(t, mem, tx, models.TranscriptSentences, rows...)
+		}
+		if _, err := tx.Commit(ctx, load.Window{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(l *Loader, call string) int64 {
+		return l.queryInt(t, "SELECT count(*) FROM transcript_sentences WHERE call_id = '"+call+"'")
+	}
+	load3(l, "1", 3)
+	load3(l, "2", 2)
+	if !l.fresh.checked["transcript_sentences"] || l.fresh.bit["transcript_sentences"] == 0 {
+		t.Fatalf("transcript_sentences is not tracked: %+v", l.fresh)
+	}
+	for _, k := range []string{"1", "2"} {
+		if l.fresh.keys[k]&l.fresh.bit["transcript_sentences"] == 0 {
+			t.Errorf("parent %s not recorded", k)
+		}
+	}
+	load3(l, "1", 1) // a known parent: its three rows are replaced
+	load3(l, "2", 0) // scoped, no rows: its children go
+	if got := count(l, "1"); got != 1 {
+		t.Errorf("call 1 has %d sentences, want 1", got)
+	}
+	if got := count(l, "2"); got != 0 {
+		t.Errorf("call 2 has %d sentences, want 0", got)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = openAt(t, path)
+	load3(l, "1", 2)
+	if got := count(l, "1"); got != 2 {
+		t.Errorf("after reopen, call 1 has %d sentences, want 2", got)
+	}
+	if _, ok := l.fresh.bit["transcript_sentences"]; ok {
+		t.Error("a table with rows at the first commit is tracked")
+	}
+}
+
+// Past Options.StageMemory, batches leave Go at once: child rows and keys
+// to spill files, entity rows to their TEMP table; every row still lands
+// once, and the Loader's count of held bytes returns to zero.
+func TestStageMemory(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx := t.Context()
+	l := openTemp(t)
+	l.stageMemory = 1
+	if err := l.Migrate(ctx, models.All()); err != nil {
+		t.Fatal(err)
+	}
+	recs := sentences(mem, 20_000, 1_000, 5_000) // batches of well over minSpillBytes
+	var ids []string
+	var users [][]any
+	for i := range 2_000 {
+		users = append(users, []any{fmt.Sprintf("%0100d", i)})
+	}
+	tx, _ := l.Begin(ctx, "r")
+	for _, r := range recs {
+		err := tx.Write(ctx, models.TranscriptSentences, r)
+		r.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, mem, tx, models.Users, users...)
+	ptx := tx.(*Tx)
+	if got := ptx.parts["transcript_sentences"].rows.spilled; got != 20_000 {
+		t.Errorf("%d sentences spilled over the budget, want 20000", got)
+	}
+	if got := l.queryInt(t, "SELECT count(*) FROM temp.main._stage_1_users"); got != 2_000 {
+		t.Errorf("%d users staged over the budget, want 2000", got)
+	}
+	n, err := tx.Commit(ctx, load.Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n["transcript_sentences"] != 20_000 || n["users"] != 2_000 {
+		t.Errorf("committed %v", n)
+	}
+	if got := l.held.Load(); got != 0 {
+		t.Errorf("%d bytes still counted as held after Commit", got)
+	}
+	// A Tx rolled back releases its count too.
+	tx, _ = l.Begin(ctx, "r")
+	for i := range 10 {
+		ids = append(ids, fmt.Sprint(i))
+	}
+	scope(t, mem, tx, models.CallParties, ids...)
+	if l.held.Load() == 0 {
+		t.Error("scoped keys not counted as held")
+	}
+	tx.Rollback()
+	if got := l.held.Load(); got != 0 {
+		t.Errorf("%d bytes still counted as held after Rollback", got)
+	}
+}
+
+// CountRequests writes nothing by itself: State shows the count at once,
+// the next transaction (or Close) writes it.
+func TestCountRequestsDeferred(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "gong.duckdb")
+	l := openAt(t, path)
+	if err := l.Migrate(ctx, models.All()); err != nil {
+		t.Fatal(err)
+	}
+	d := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
+	for range 3 {
+		if err := l.CountRequests(ctx, d, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := l.queryInt(t, "SELECT count(*) FROM _gongload_requests"); n != 0 {
+		t.Errorf("%d rows in _gongload_requests before any transaction, want 0", n)
+	}
+	st, err := l.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Requests["2025-04-01"] != 6 {
+		t.Errorf("State().Requests = %v, want 6 on 2025-04-01", st.Requests)
+	}
+	tx, _ := l.Begin(ctx, "r")
+	if _, err := tx.Commit(ctx, load.Window{Stream: "users"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := l.queryInt(t, "SELECT CAST(sum(requests) AS BIGINT) FROM _gongload_requests"); n != 6 {
+		t.Errorf("%d requests written by the commit, want 6", n)
+	}
+	if err := l.CountRequests(ctx, d, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l = openAt(t, path)
+	if st, err := l.State(ctx); err != nil || st.Requests["2025-04-01"] != 7 {
+		t.Errorf("after Close and reopen: %v, %v; want 7 on 2025-04-01", st.Requests, err)
+	}
+}

@@ -5,14 +5,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os"
-	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -212,7 +207,13 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 	}
 	at = at.UTC().Truncate(time.Microsecond)
 	counts := map[string]int64{}
-	if err := l.inTx(ctx, func() error { return tx.apply(ctx, at, w, counts) }); err != nil {
+	err := l.inTx(ctx, func() error {
+		if err := tx.apply(ctx, at, w, counts); err != nil {
+			return err
+		}
+		return l.flushRequests(ctx)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("duckdb: commit: %w", err)
 	}
 	l.requestsWritten()
@@ -223,36 +224,6 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 		}
 	}
 	l.log.Debug("duckdb commit", "stream", w.Stream, "from", w.From, "to", w.To, "rows", counts, "elapsed", time.Since(start))
-	if os.Getenv("GONGLOAD_DUCKDB_MEMLOG") != "" { // EXPERIMENT
-		rows, err := l.conn.(driver.QueryerContext).QueryContext(ctx, "SELECT tag, memory_usage_bytes>>20, temporary_storage_bytes>>20 FROM duckdb_memory() WHERE memory_usage_bytes > 1<<20 OR temporary_storage_bytes > 0", nil)
-		if err == nil {
-			vals := make([]driver.Value, 3)
-			var sb strings.Builder
-			for rows.Next(vals) == nil {
-				fmt.Fprintf(&sb, "%v=%v/%v ", vals[0], vals[1], vals[2])
-			}
-			rows.Close()
-			var ru syscall.Rusage
-			syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			st, _ := os.ReadFile("/proc/self/status")
-			cur := ""
-			for _, line := range strings.Split(string(st), "\n") {
-				if strings.HasPrefix(line, "VmRSS") || strings.HasPrefix(line, "RssAnon") || strings.HasPrefix(line, "RssFile") {
-					cur += strings.Join(strings.Fields(line), "") + " "
-				}
-			}
-			if ms.HeapAlloc > memMax {
-				memMax = ms.HeapAlloc
-				if f, err := os.Create(os.Getenv("GONGLOAD_DUCKDB_MEMLOG")); err == nil {
-					pprof.WriteHeapProfile(f)
-					f.Close()
-				}
-			}
-			fmt.Fprintf(os.Stderr, "MEM maxrss=%d %s goheap=%d gosys=%d held=%d txs=%d %s\n", ru.Maxrss>>10, cur, ms.HeapAlloc>>20, ms.Sys>>20, l.held.Load()>>20, len(l.txs), sb.String())
-		}
-	}
 	return counts, nil
 }
 
@@ -305,9 +276,6 @@ func (tx *Tx) apply(ctx context.Context, at time.Time, w load.Window, counts map
 		}
 	}
 	if _, err := l.exec(ctx, "duckdb/serial_bump.sql", nil); err != nil {
-		return err
-	}
-	if err := l.flushRequests(ctx); err != nil {
 		return err
 	}
 	for _, name := range tx.order {
@@ -612,5 +580,3 @@ func sameFields(want, got *arrow.Schema) error {
 func sameColumn(a, b models.Column) bool {
 	return a.Name == b.Name && arrow.TypeEqual(a.Type, b.Type)
 }
-
-var memMax uint64 // EXPERIMENT
