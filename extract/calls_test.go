@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/go-json-experiment/json/jsontext"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/gongload/gongload/internal/gongsim"
 	"github.com/gongload/gongload/models"
 )
 
@@ -438,4 +440,42 @@ func TestWithoutMember(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", in, got, want)
 		}
 	}
+}
+
+// simCallsPage is a /v2/calls/extensive answer of 100 calls with every
+// content selector, from the simulator.
+func simCallsPage(tb testing.TB) []byte {
+	tb.Helper()
+	sim, err := gongsim.New(gongsim.Config{Calls: 100, Sentences: 250})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	body := `{"filter":{},"contentSelector":` + wantSelector + `}`
+	req := httptest.NewRequest(http.MethodPost, "/v2/calls/extensive", strings.NewReader(body))
+	req.SetBasicAuth("demo", "demo")
+	w := httptest.NewRecorder()
+	sim.ServeHTTP(w, req)
+	if w.Code != http.StatusOK {
+		tb.Fatalf("simulator: %d %s", w.Code, w.Body.String())
+	}
+	return w.Body.Bytes()
+}
+
+// BenchmarkCallsDecode walks one page of 100 calls with every content
+// selector into the batches of calls and its 13 child tables (what a page
+// costs the calls stream, without the network).
+func BenchmarkCallsDecode(b *testing.B) {
+	page := simCallsPage(b)
+	sink := &discardSink{}
+	h := newCallsPage(context.Background(), memory.DefaultAllocator, sink)
+	defer h.release()
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		h.seen = seenSet{} // a new unit each time
+		if err := drivePage(page, "calls", h); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(100*float64(b.N)/b.Elapsed().Seconds(), "calls/s")
 }

@@ -110,8 +110,16 @@ type runner struct {
 	mu      sync.Mutex
 	results map[string]*StreamResult
 	stopErr error
+	fatal   error // the first destination failure
 	counted int64 // client requests already added to the destination's daily count
 	start   int64 // client requests when the run started
+
+	// Commits run apart from the workers, so that a unit waiting for the
+	// destination's one writer does not keep its worker from requests:
+	// slots bounds the commits pending (as many as workers), commits
+	// counts them.
+	slots   chan struct{}
+	commits sync.WaitGroup
 }
 
 // Run executes the tasks. stop is closed for a graceful stop (no new units;
@@ -134,7 +142,7 @@ func Run(ctx context.Context, stop <-chan struct{}, cfg Config) (Result, error) 
 	if cfg.Progress == nil {
 		cfg.Progress = nopProgress{}
 	}
-	r := &runner{cfg: cfg, results: map[string]*StreamResult{}}
+	r := &runner{cfg: cfg, results: map[string]*StreamResult{}, slots: make(chan struct{}, cfg.Workers)}
 	var order []string
 	for _, t := range cfg.Tasks {
 		name := t.Stream.Name()
@@ -157,20 +165,12 @@ func Run(ctx context.Context, stop <-chan struct{}, cfg Config) (Result, error) 
 
 	tasks := make(chan Task)
 	var wg sync.WaitGroup
-	var fatalMu sync.Mutex
-	var fatal error
 	for range cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for t := range tasks {
-				if err := r.runTask(ctx, t); err != nil {
-					fatalMu.Lock()
-					if fatal == nil {
-						fatal = err
-					}
-					fatalMu.Unlock()
-				}
+				r.runTask(ctx, t)
 			}
 		}()
 	}
@@ -191,6 +191,7 @@ feed:
 	}
 	close(tasks)
 	wg.Wait()
+	r.commits.Wait()
 	r.countRequests(context.WithoutCancel(ctx))
 
 	st := cfg.Client.Stats()
@@ -206,6 +207,7 @@ feed:
 		res.Streams = append(res.Streams, *sr)
 		cfg.Progress.Done(name, sr.Err)
 	}
+	fatal := r.fatal
 	r.mu.Unlock()
 	return res, fatal
 }
@@ -226,36 +228,29 @@ func (r *runner) setStop(err error) {
 	}
 }
 
-// runTask runs one unit, restarting it when its cursor expired. It returns
-// an error only for a destination failure.
-func (r *runner) runTask(ctx context.Context, t Task) error {
+// runTask fetches one unit, restarting it when its cursor expired, and
+// hands it to a commit of its own; a failure is recorded in the results (a
+// destination failure in r.fatal).
+func (r *runner) runTask(ctx context.Context, t Task) {
 	name := t.Stream.Name()
 	if r.skip(name) {
-		return nil
+		return
 	}
 	if q := r.cfg.DailyQuota; q > 0 {
 		if used := r.cfg.QuotaUsed + r.cfg.Client.Stats().Requests - r.start; used >= q {
 			r.setStop(&QuotaError{Used: used, Quota: q})
-			return nil
+			return
 		}
 	}
 	var err error
 	for attempt := 0; ; attempt++ {
-		var rows map[string]int64
-		rows, err = r.runUnit(ctx, t)
+		var tx load.Tx
+		tx, err = r.fetch(ctx, t)
 		if err == nil {
-			r.mu.Lock()
-			sr := r.results[name]
-			sr.Committed++
-			var total int64
-			for tbl, n := range rows {
-				sr.Rows[tbl] += n
-				total += n
-			}
-			r.mu.Unlock()
-			r.cfg.Progress.UnitDone(name, total)
-			r.countRequests(ctx)
-			return nil
+			r.slots <- struct{}{} // at most Workers commits pending
+			r.commits.Add(1)
+			go r.commit(ctx, t, tx)
+			return
 		}
 		if errors.Is(err, extract.ErrCursorExpired) && attempt < r.cfg.CursorRetries {
 			r.cfg.Logger.Warn("cursor expired: restarting the window", "stream", name, "from", t.Unit.From, "to", t.Unit.To)
@@ -263,14 +258,25 @@ func (r *runner) runTask(ctx context.Context, t Task) error {
 		}
 		break
 	}
+	r.failed(ctx, t, err)
+}
+
+// failed records the failure of a unit.
+func (r *runner) failed(ctx context.Context, t Task, err error) {
+	name := t.Stream.Name()
 	var dest *destError
 	switch {
 	case errors.As(err, &dest):
 		r.setStop(err)
-		return dest.err
+		r.mu.Lock()
+		if r.fatal == nil {
+			r.fatal = dest.err
+		}
+		r.mu.Unlock()
+		return
 	case ctx.Err() != nil:
 		r.setStop(ErrInterrupted)
-		return nil
+		return
 	}
 	var rl *extract.RateLimitError
 	var api *extract.APIError
@@ -286,7 +292,6 @@ func (r *runner) runTask(ctx context.Context, t Task) error {
 	}
 	r.mu.Unlock()
 	r.cfg.Logger.Debug("stream failed", "stream", name, "from", t.Unit.From, "to", t.Unit.To, "err", err)
-	return nil
 }
 
 func isScope(err error) bool {
@@ -300,17 +305,28 @@ type destError struct{ err error }
 func (e *destError) Error() string { return e.err.Error() }
 func (e *destError) Unwrap() error { return e.err }
 
-// runUnit fetches one unit into a destination transaction and commits it.
-func (r *runner) runUnit(ctx context.Context, t Task) (map[string]int64, error) {
+// fetch fetches one unit into a new destination transaction; on error the
+// transaction is rolled back.
+func (r *runner) fetch(ctx context.Context, t Task) (load.Tx, error) {
 	tx, err := r.cfg.Loader.Begin(ctx, r.cfg.RunID)
 	if err != nil {
 		return nil, &destError{fmt.Errorf("destination: %w", err)}
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	if err := t.Stream.Fetch(ctx, r.cfg.Client, t.Unit, tx); err != nil {
+		tx.Rollback() //nolint:errcheck // nothing to do about it
 		return nil, err
 	}
-	w := load.Window{Stream: t.Stream.Name(), RunID: r.cfg.RunID, CommittedAt: r.cfg.Now().UTC()}
+	return tx, nil
+}
+
+// commit commits a fetched unit with its window and records the outcome.
+// It runs in a goroutine of its own, holding a slot.
+func (r *runner) commit(ctx context.Context, t Task, tx load.Tx) {
+	defer r.commits.Done()
+	defer func() { <-r.slots }()
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	name := t.Stream.Name()
+	w := load.Window{Stream: name, RunID: r.cfg.RunID, CommittedAt: r.cfg.Now().UTC()}
 	if t.Reason != plan.Targeted {
 		w.From, w.To = t.Unit.From, t.Unit.To
 	} else {
@@ -318,9 +334,20 @@ func (r *runner) runUnit(ctx context.Context, t Task) (map[string]int64, error) 
 	}
 	rows, err := commit(ctx, tx, w)
 	if err != nil {
-		return nil, &destError{fmt.Errorf("destination: commit %s: %w", t.Stream.Name(), err)}
+		r.failed(ctx, t, &destError{fmt.Errorf("destination: commit %s: %w", name, err)})
+		return
 	}
-	return rows, nil
+	r.mu.Lock()
+	sr := r.results[name]
+	sr.Committed++
+	var total int64
+	for tbl, n := range rows {
+		sr.Rows[tbl] += n
+		total += n
+	}
+	r.mu.Unlock()
+	r.cfg.Progress.UnitDone(name, total)
+	r.countRequests(ctx)
 }
 
 func commit(ctx context.Context, tx load.Tx, w load.Window) (map[string]int64, error) {

@@ -42,5 +42,6 @@
 // (multiplies the dataset sizes, e.g. 0.1 for a smoke run), -only (a
 // comma-separated list of bench names), -cpuprofile DIR (sets
 // GONGLOAD_CPUPROFILE for the timed backfills), -keep (keep the work
-// directory).
+// directory), -vlog (save the timed children's -v logs beside the profiles),
+// -streams (the streams of the backfills).
 package main

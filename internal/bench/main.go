@@ -71,7 +71,9 @@ func main() {
 	profile := flag.String("cpuprofile", "", "directory to write the timed backfills' CPU profiles to")
 	keep := flag.Bool("keep", false, "keep the work directory")
 	vlog := flag.Bool("vlog", false, "run the timed backfills with -v and save their logs beside the CPU profiles")
+	streams := flag.String("streams", strings.Join(backfillStreams, ","), "the streams of the backfills (request_efficiency counts only users, workspaces, calls and transcripts)")
 	flag.Parse()
+	backfillStreams = strings.Split(*streams, ",")
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
