@@ -64,6 +64,15 @@
 // a Stream records nothing), increments the serial in _gongload_meta, and
 // drops the staging tables. A failure rolls all of it back.
 //
+// Group commit: Commits that wait for the writer at the same time (the
+// apply runner commits units from goroutines of their own) are applied by
+// the first of them to get it, one Tx after the other in the order they
+// queued, in one DuckDB transaction (up to 64 Tx). The result is the
+// result of committing them in turn; the cost of a DuckDB COMMIT (the WAL
+// written and synced, and any checkpoint) is paid once per group. A group
+// succeeds or fails whole: on a failure every Tx of it gets the error and
+// nothing of any of them is applied, so no window is half-visible.
+//
 // Implicit scope: the parents of the rows written to a child table are
 // scoped as well, so a stream that forgot Scope cannot duplicate child rows.
 // Scope is still needed for a parent that now has no child rows.

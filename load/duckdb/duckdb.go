@@ -88,8 +88,10 @@ type Loader struct {
 	connector *duckdb.Connector
 	arrow     *duckdb.Arrow
 
-	mu     sync.Mutex  // serialises every use of conn
-	conn   driver.Conn // the writer connection
+	mu     sync.Mutex       // serialises every use of conn
+	qmu    sync.Mutex       // guards queue; taken after tx.mu, never with regMu
+	queue  []*pendingCommit // Commits waiting for mu, oldest first
+	conn   driver.Conn      // the writer connection
 	closed atomic.Bool
 
 	regMu  sync.RWMutex             // guards the fields below; taken last

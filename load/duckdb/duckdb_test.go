@@ -841,3 +841,130 @@ func TestCountRequestsDeferred(t *testing.T) {
 		t.Errorf("after Close and reopen: %v, %v; want 7 on 2025-04-01", st.Requests, err)
 	}
 }
+
+// Commits waiting for the writer together are applied in one DuckDB
+// transaction, in the order they queued, exactly as if committed one after
+// the other: the last upsert of a key wins, the last Tx to scope a parent
+// owns its children, and each Tx's window is recorded.
+func TestGroupCommit(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx := t.Context()
+	l := openTemp(t)
+	if err := l.Migrate(ctx, models.All()); err != nil {
+		t.Fatal(err)
+	}
+	const n = 5
+	l.mu.Lock() // hold the writer until every Commit has queued
+	errs := make(chan error, n)
+	for i := range n {
+		tx, _ := l.Begin(ctx, fmt.Sprintf("r%d", i))
+		row := callRow("shared", day(i))
+		row[models.Calls.ColumnIndex("title")] = fmt.Sprintf("title %d", i)
+		write(t, mem, tx, models.Calls, row, callRow(fmt.Sprintf("own%d", i), day(i)))
+		var sents [][]any
+		for j := range i + 1 { // Tx i gives the shared call i+1 sentences
+			sents = append(sents, []any{"shared", int32(j)})
+		}
+		write(t, mem, tx, models.TranscriptSentences, sents...)
+		w := load.Window{Stream: "calls", From: day(i), To: day(i + 1)}
+		go func() {
+			_, err := tx.Commit(ctx, w)
+			errs <- err
+		}()
+	}
+	for {
+		l.qmu.Lock()
+		queued := len(l.queue)
+		l.qmu.Unlock()
+		if queued == n {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	l.qmu.Lock()
+	last := l.queue[n-1].tx.runID // the Tx applied last
+	l.qmu.Unlock()
+	serial := func() int64 { return l.queryInt(t, "SELECT serial FROM _gongload_meta") }
+	l.mu.Unlock()
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := int64(last[1] - '0')
+	if got := l.queryInt(t, "SELECT count(*) FROM calls WHERE id = 'shared'"); got != 1 {
+		t.Fatalf("%d rows of the shared call, want 1", got)
+	}
+	if got := l.queryInt(t, "SELECT CAST(right(title, 1) AS BIGINT) FROM calls WHERE id = 'shared'"); got != want {
+		t.Errorf("shared call has the title of Tx %d, want the last queued, %d", got, want)
+	}
+	if got := l.queryInt(t, "SELECT count(*) FROM transcript_sentences"); got != want+1 {
+		t.Errorf("%d sentences of the shared call, want the %d of the last Tx", got, want+1)
+	}
+	if got := l.queryInt(t, "SELECT count(*) FROM calls"); got != n+1 {
+		t.Errorf("%d calls, want %d", got, n+1)
+	}
+	if got := l.queryInt(t, "SELECT count(*) FROM _gongload_state WHERE stream = 'calls'"); got != n {
+		t.Errorf("%d windows recorded, want %d", got, n)
+	}
+	if got := serial(); got < n {
+		t.Errorf("serial %d after %d commits", got, n)
+	}
+}
+
+// A group fails whole: every Tx of it gets the error, nothing of any is
+// applied, and the Loader keeps working.
+func TestGroupCommitFails(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	ctx := t.Context()
+	l := openTemp(t)
+	if err := l.Migrate(ctx, models.All()); err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Lock()
+	errs := make(chan error, 2)
+	for i := range 2 {
+		tx, _ := l.Begin(ctx, "r")
+		write(t, mem, tx, models.Calls, callRow(fmt.Sprintf("c%d", i), day(i)))
+		write(t, mem, tx, models.CallParties, []any{fmt.Sprintf("c%d", i), "p"})
+		go func() {
+			_, err := tx.Commit(ctx, load.Window{Stream: "calls", From: day(i), To: day(i + 1)})
+			errs <- err
+		}()
+	}
+	for {
+		l.qmu.Lock()
+		queued := len(l.queue)
+		l.qmu.Unlock()
+		if queued == 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// The second Tx's child table is gone under it: its insert fails.
+	if _, err := l.conn.(driver.ExecerContext).ExecContext(ctx, "ALTER TABLE call_parties RENAME TO call_parties_x", nil); err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Unlock()
+	for range 2 {
+		if err := <-errs; err == nil {
+			t.Error("a Tx of the failed group committed")
+		}
+	}
+	if _, err := l.conn.(driver.ExecerContext).ExecContext(ctx, "ALTER TABLE call_parties_x RENAME TO call_parties", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.queryInt(t, "SELECT count(*) FROM calls"); got != 0 {
+		t.Errorf("%d calls of a failed group applied", got)
+	}
+	if got := l.queryInt(t, "SELECT count(*) FROM _gongload_state"); got != 0 {
+		t.Errorf("%d windows of a failed group recorded", got)
+	}
+	tx, _ := l.Begin(ctx, "r")
+	write(t, mem, tx, models.Calls, callRow("c9", day(9)))
+	if _, err := tx.Commit(ctx, load.Window{Stream: "calls", From: day(9), To: day(10)}); err != nil {
+		t.Fatalf("a commit after the failed group: %v", err)
+	}
+}

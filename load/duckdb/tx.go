@@ -184,6 +184,13 @@ func (tx *Tx) Complete(ctx context.Context, t *models.Table, r load.Range) error
 // Commit applies the Tx in one DuckDB transaction (see the package
 // documentation for the statements). On any error nothing of the Tx is
 // applied and the Tx is over.
+//
+// Commits that wait for the writer at the same time are grouped: the first
+// to get it applies every waiting Tx (up to maxGroup), one after the other
+// as if committed in turn, in one DuckDB transaction, so that a backfill
+// pays DuckDB's COMMIT (a WAL sync) once per group rather than per window.
+// A group succeeds or fails whole: every Tx of a failed group gets the
+// error and nothing of any of them is applied.
 func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, error) {
 	l := tx.l
 	tx.mu.Lock()
@@ -194,37 +201,91 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 		}
 		return nil, err
 	}
+	c := &pendingCommit{tx: tx, w: w, done: make(chan struct{})}
+	l.qmu.Lock()
+	l.queue = append(l.queue, c)
+	l.qmu.Unlock()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	defer tx.finish()
+	for {
+		select {
+		case <-c.done:
+			return c.counts, c.err
+		default:
+		}
+		l.qmu.Lock()
+		n := min(len(l.queue), maxGroup)
+		group := slices.Clone(l.queue[:n])
+		l.queue = append(l.queue[:0], l.queue[n:]...)
+		l.qmu.Unlock()
+		l.commitGroup(ctx, group)
+	}
+}
+
+// maxGroup bounds the Tx one DuckDB transaction commits.
+const maxGroup = 64
+
+// pendingCommit is a Commit waiting for the writer. Its owner holds tx.mu
+// until done is closed, so the committer may use the Tx.
+type pendingCommit struct {
+	tx     *Tx
+	w      load.Window
+	counts map[string]int64
+	err    error
+	done   chan struct{}
+}
+
+// commitGroup applies the Tx of group in one DuckDB transaction, in order,
+// ends them, and closes their done channels. The caller holds l.mu.
+func (l *Loader) commitGroup(ctx context.Context, group []*pendingCommit) {
+	defer func() {
+		for _, c := range group {
+			c.tx.finish()
+			close(c.done)
+		}
+	}()
 	if l.closed.Load() {
-		return nil, ErrClosed
+		for _, c := range group {
+			c.err = ErrClosed
+		}
+		return
 	}
 	start := time.Now()
-	at := w.CommittedAt
-	if at.IsZero() {
-		at = start
-	}
-	at = at.UTC().Truncate(time.Microsecond)
-	counts := map[string]int64{}
 	err := l.inTx(ctx, func() error {
-		if err := tx.apply(ctx, at, w, counts); err != nil {
-			return err
+		for _, c := range group {
+			at := c.w.CommittedAt
+			if at.IsZero() {
+				at = start
+			}
+			c.counts = map[string]int64{}
+			if err := c.tx.apply(ctx, at.UTC().Truncate(time.Microsecond), c.w, c.counts); err != nil {
+				return err
+			}
+			// The next Tx of the group must see these parents. Should the
+			// transaction roll back, fresh knows a superset, which only
+			// costs a DELETE.
+			for _, p := range c.tx.parts {
+				if !p.table.IsEntity() {
+					l.fresh.add(p.table.Name, &p.keys)
+				}
+			}
 		}
 		return l.flushRequests(ctx)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("duckdb: commit: %w", err)
+		for _, c := range group {
+			c.counts, c.err = nil, fmt.Errorf("duckdb: commit: %w", err)
+		}
+		return
 	}
 	l.requestsWritten()
-	for _, p := range tx.parts {
-		p.rows.created, p.keys.created = false, false // dropped by apply
-		if !p.table.IsEntity() {
-			l.fresh.add(p.table.Name, &p.keys)
+	for _, c := range group {
+		for _, p := range c.tx.parts {
+			p.rows.created, p.keys.created = false, false // dropped by apply
 		}
+		l.log.Debug("duckdb commit", "stream", c.w.Stream, "from", c.w.From, "to", c.w.To, "rows", c.counts,
+			"group", len(group), "elapsed", time.Since(start))
 	}
-	l.log.Debug("duckdb commit", "stream", w.Stream, "from", w.From, "to", w.To, "rows", counts, "elapsed", time.Since(start))
-	return counts, nil
 }
 
 // apply runs the statements of a commit inside the transaction. The caller
