@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -106,8 +107,10 @@ func contentSelector() map[string]any {
 	}
 }
 
-// callsPage is the PageHandler of the calls stream: each record is decoded
-// whole into models.Call and flattened into one builder per table.
+// callsPage is the PageHandler of the calls stream: each record is read by
+// the fast decoder (calls_scan.go) and flattened with typed appends, or,
+// when the fast decoder leaves it, decoded whole into models.Call and
+// flattened into one builder per table.
 type callsPage struct {
 	ctx  context.Context
 	mem  memory.Allocator
@@ -118,6 +121,11 @@ type callsPage struct {
 	seen     seenSet
 	ids      []string            // the page's calls, for Scope
 	keys     map[string]struct{} // child keys of the current call, to drop duplicates
+	kbuf     []byte              // scratch for a child key
+
+	fast  fastCall
+	sizes [][]colSize // of the last batches, to reserve as much for the next
+	slow  bool        // every record the reflective way (the tests' reference)
 }
 
 func newCallsPage(ctx context.Context, mem memory.Allocator, sink Sink) *callsPage {
@@ -147,13 +155,37 @@ type partyContexts struct {
 }
 
 // Record decodes one call and appends its rows to every table, unless the
-// unit already has it.
+// unit already has it. It is readRecord with the fast decoder in front: a
+// record the fast decoder takes gives the same rows, and one it leaves
+// (anything unusual, every malformed record) goes the reflective way, which
+// gives the rows or the error.
 func (p *callsPage) Record(dec *jsontext.Decoder) error {
-	var call models.Call
-	raw, err := readRecord(dec, "calls", &call)
+	raw, err := dec.ReadValue()
 	if err != nil {
-		return err
+		return readError("calls", err)
 	}
+	if k := raw.Kind(); k != '{' {
+		return fmt.Errorf("%s: record at %s: want a JSON object, got %s", "calls", pointer(dec), kindName(k))
+	}
+	if !p.slow && utf8.Valid(raw) && p.fast.decode(raw) == nil {
+		id := p.fast.md.id
+		if len(id) == 0 {
+			return fmt.Errorf("calls: record at %s: it has no metaData.id", pointer(dec))
+		}
+		if p.seen.has(string(id)) {
+			return nil
+		}
+		sid := string(id)
+		p.seen.add(sid)
+		p.ids = append(p.ids, sid)
+		p.appendFast(id, &p.fast)
+		return nil
+	}
+	var call models.Call
+	if err := json.Unmarshal(raw, &call, unmarshalOptions); err != nil {
+		return fieldError("calls", pointer(dec), err)
+	}
+	raw = validUTF8(raw)
 	id := string(call.MetaData.ID)
 	if id == "" {
 		return fmt.Errorf("calls: record at %s: it has no metaData.id", pointer(dec))
@@ -389,10 +421,17 @@ func (p *callsPage) EndPage(PageInfo) error {
 			r.Release()
 		}
 	}()
+	if p.sizes == nil {
+		p.sizes = make([][]colSize, 1+len(p.children))
+	}
+	p.sizes[0] = sizes(p.calls, p.sizes[0])
 	calls := p.calls.NewBatch()
+	reserve(p.calls, p.sizes[0])
 	batches = append(batches, calls)
-	for _, b := range p.children {
+	for i, b := range p.children {
+		p.sizes[1+i] = sizes(b, p.sizes[1+i])
 		batches = append(batches, b.NewBatch())
+		reserve(b, p.sizes[1+i])
 	}
 	keys := models.KeyBatch(p.mem, models.CallChildren[0], ids)
 	defer keys.Release()
