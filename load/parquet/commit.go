@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,6 +30,9 @@ var errCrash = errors.New("parquet: commit stopped by the test hook")
 // the commit journal, renames the files into place and writes state.json
 // last (see the package documentation). On an error before the journal is
 // written, nothing of the Tx is visible and the state is unchanged.
+//
+// Tx committed at the same time are committed together (a group commit,
+// see commitGroup): Commit returns when its Tx is committed, or failed.
 func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, error) {
 	l := tx.l
 	tx.mu.Lock()
@@ -40,33 +44,29 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 		return nil, err
 	}
 	defer tx.finish()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if err := l.usable(); err != nil {
-		return nil, err
+	m := &member{tx: tx, w: w, ctx: ctx, ready: make(chan struct{})}
+	l.queueMu.Lock()
+	l.queue = append(l.queue, m)
+	l.queueMu.Unlock()
+
+	// Wait for the Tx to be committed by another's group, or commit the
+	// pending Tx (ours among them) when no one else does: a Tx returns as
+	// soon as its group is committed.
+	select {
+	case <-m.ready:
+	case l.committer <- struct{}{}:
+		l.mu.Lock()
+		for !m.done {
+			l.gather()
+			l.commitGroup(l.takeGroup())
+		}
+		l.mu.Unlock()
+		<-l.committer
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("parquet: commit: %w", err)
+	if m.err != nil {
+		return nil, fmt.Errorf("parquet: commit: %w", m.err)
 	}
-	start := time.Now()
-	at := w.CommittedAt
-	if at.IsZero() {
-		at = start
-	}
-	at = at.UTC().Truncate(time.Microsecond)
-	c := &commit{
-		l: l, tx: tx, w: w, at: at,
-		tag:    strconv.FormatInt(l.serial()+1, 10) + "-" + randomHex(4),
-		stages: map[string]string{}, keys: map[string]string{}, gone: map[string]string{},
-		counts: map[string]int64{},
-		parts:  map[string]map[string]bool{},
-	}
-	if err := c.run(ctx); err != nil {
-		return nil, fmt.Errorf("parquet: commit: %w", err)
-	}
-	l.log.Debug("parquet commit", "stream", w.Stream, "from", w.From, "to", w.To, "rows", c.counts,
-		"files", len(c.renames)-1, "removed", len(c.removes), "elapsed", time.Since(start))
-	return c.counts, nil
+	return m.counts, nil
 }
 
 // serial is the committed serial. The caller holds l.mu.
@@ -77,32 +77,69 @@ func (l *Loader) serial() int64 {
 	return l.state.Serial
 }
 
-// commit is the work of one Tx.Commit.
+// commit is the work of one commit: of one Tx, or of a group of Tx
+// committed together.
 type commit struct {
 	l   *Loader
-	tx  *Tx
-	w   load.Window
-	at  time.Time
-	tag string   // in the names of the commit's temporary files
-	n   int      // the last number used in a TEMP table or file name
-	tmp []string // the TEMP tables created
+	ms  []*member // in commit order: ms[i] stages its rows with _tx = i+1
+	tag string    // in the names of the commit's temporary files
+	n   int       // the last number used in a TEMP table or file name
+	tmp []string  // the TEMP tables created
 
-	stages map[string]string // table → TEMP table of its staged rows
-	keys   map[string]string // child table → TEMP table of its replaced parents
-	gone   map[string]string // entity table → TEMP table of the keys its Completes delete
-	months string            // TEMP table: the month of every call touched; "" when none
-	moved  string            // TEMP table: the calls whose month changes; "" when none
-	counts map[string]int64  // rows inserted by table
+	order  []string                 // the tables of the Tx, first touched first
+	decl   map[string]*models.Table // their declarations
+	staged map[string]int64         // rows staged by table, over the Tx
+
+	stages map[string]string  // table → TEMP table of its staged rows
+	keys   map[string]string  // child table → TEMP table of its replaced parents
+	gone   map[string]string  // entity table → TEMP table of the keys its Completes delete
+	months string             // TEMP table: the month of every call touched; "" when none
+	moved  string             // TEMP table: the calls whose month changes; "" when none
+	counts []map[string]int64 // rows inserted by table, by Tx
 
 	temps   []string                   // temporary files written (absolute)
 	renames []rename                   // temporary → final, relative to the lake; state.json last
 	removes []string                   // final files to remove (their partition became empty)
 	parts   map[string]map[string]bool // table → partition → holds a file after the commit
+	cols    map[string]map[string]bool // data file (absolute) written → its columns
+}
+
+// commitMembers commits ms together in one journal, in the context of the
+// first; on success each member gets its counts. The caller holds l.mu.
+func (l *Loader) commitMembers(ms []*member) error {
+	ctx := ms[0].ctx
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	start := time.Now()
+	c := &commit{
+		l: l, ms: ms,
+		tag:  strconv.FormatInt(l.serial()+1, 10) + "-" + randomHex(4),
+		decl: map[string]*models.Table{}, staged: map[string]int64{},
+		stages: map[string]string{}, keys: map[string]string{}, gone: map[string]string{},
+		parts: map[string]map[string]bool{}, cols: map[string]map[string]bool{},
+	}
+	for _, m := range ms {
+		at := m.w.CommittedAt
+		if at.IsZero() {
+			at = start
+		}
+		m.at = at.UTC().Truncate(time.Microsecond)
+	}
+	if err := c.run(ctx); err != nil {
+		return err
+	}
+	for i, m := range ms {
+		m.counts = c.counts[i]
+		l.log.Debug("parquet commit", "stream", m.w.Stream, "from", m.w.From, "to", m.w.To, "rows", m.counts,
+			"group", len(ms), "files", len(c.renames)-1, "removed", len(c.removes), "elapsed", time.Since(start))
+	}
+	return nil
 }
 
 // run does the commit inside a transaction of the in-memory DuckDB (the
 // TEMP tables and the call index change go with it). The caller holds
-// tx.mu and l.mu.
+// l.mu; the owners of the Tx wait for it.
 func (c *commit) run(ctx context.Context) error {
 	l := c.l
 	if _, err := l.exec(ctx, "begin.sql", nil); err != nil {
@@ -155,6 +192,10 @@ func (c *commit) run(ctx context.Context) error {
 		return l.broken
 	}
 	l.setState(st)
+	for _, r := range c.removes {
+		delete(l.fileCols, filepath.Join(l.dir, filepath.FromSlash(r)))
+	}
+	maps.Copy(l.fileCols, c.cols)
 	for t, ps := range c.parts {
 		if l.parts[t] == nil {
 			l.parts[t] = map[string]bool{}
@@ -184,9 +225,13 @@ func (c *commit) step(name string) error {
 
 // prepare stages the Tx in DuckDB, writes every rewritten partition, the
 // call index and the new state to temporary files, and returns the new
-// state. Nothing is visible yet.
+// state. Nothing is visible yet. A group whose Tx overlap returns
+// errConflict.
 func (c *commit) prepare(ctx context.Context) (*stateData, error) {
 	l := c.l
+	if err := c.collect(); err != nil {
+		return nil, err
+	}
 	if err := c.stage(ctx); err != nil {
 		return nil, err
 	}
@@ -195,6 +240,11 @@ func (c *commit) prepare(ctx context.Context) (*stateData, error) {
 	}
 	if err := c.deleteStale(ctx); err != nil {
 		return nil, err
+	}
+	if len(c.ms) > 1 {
+		if err := c.conflicts(ctx); err != nil {
+			return nil, err
+		}
 	}
 	for _, name := range c.affected() {
 		if err := c.rewrite(ctx, name); err != nil {
@@ -205,29 +255,32 @@ func (c *commit) prepare(ctx context.Context) (*stateData, error) {
 		return nil, fmt.Errorf("call index: %w", err)
 	}
 
+	// The windows, in commit order, each as its own commit would record it.
 	st := l.current()
-	w := c.w
-	if w.Stream != "" {
-		full := w.From.IsZero() && w.To.IsZero()
-		st.Windows = slices.DeleteFunc(st.Windows, func(o windowJSON) bool {
-			return o.Stream == w.Stream && (full || (o.From.Equal(w.From) && o.To.Equal(w.To)))
-		})
-		rows := w.Rows
-		if rows == 0 {
-			for _, n := range c.counts {
-				rows += n
+	for i, m := range c.ms {
+		w := m.w
+		if w.Stream != "" {
+			full := w.From.IsZero() && w.To.IsZero()
+			st.Windows = slices.DeleteFunc(st.Windows, func(o windowJSON) bool {
+				return o.Stream == w.Stream && (full || (o.From.Equal(w.From) && o.To.Equal(w.To)))
+			})
+			rows := w.Rows
+			if rows == 0 {
+				for _, n := range c.counts[i] {
+					rows += n
+				}
 			}
+			runID := w.RunID
+			if runID == "" {
+				runID = m.tx.runID
+			}
+			st.Windows = append(st.Windows, windowJSON{
+				Stream: w.Stream, From: utc(w.From), To: utc(w.To), RunID: runID,
+				Rows: rows, Requests: w.Requests, CommittedAt: m.at,
+			})
 		}
-		runID := w.RunID
-		if runID == "" {
-			runID = c.tx.runID
-		}
-		st.Windows = append(st.Windows, windowJSON{
-			Stream: w.Stream, From: utc(w.From), To: utc(w.To), RunID: runID,
-			Rows: rows, Requests: w.Requests, CommittedAt: c.at,
-		})
+		st.Serial++
 	}
-	st.Serial++
 	b, err := st.encode()
 	if err != nil {
 		return nil, err
@@ -241,39 +294,80 @@ func (c *commit) prepare(ctx context.Context) (*stateData, error) {
 	return st, ctx.Err()
 }
 
-// stage copies the rows and keys of every part into TEMP tables.
-func (c *commit) stage(ctx context.Context) error {
-	for _, name := range c.tx.order {
-		p := c.tx.parts[name]
-		if p.written {
-			c.counts[name] += 0
+// collect lists the tables of the Tx and counts their rows. Tx that declare
+// a table differently are not committed together (errConflict).
+func (c *commit) collect() error {
+	c.counts = make([]map[string]int64, len(c.ms))
+	for i, m := range c.ms {
+		c.counts[i] = map[string]int64{}
+		for _, name := range m.tx.order {
+			p := m.tx.parts[name]
+			if d, ok := c.decl[name]; !ok {
+				c.decl[name] = p.table
+				c.order = append(c.order, name)
+			} else if d != p.table && !sameDeclaration(d, p.table) {
+				return fmt.Errorf("%w: table %s declared differently", errConflict, name)
+			}
+			if p.written {
+				c.counts[i][name] += 0
+			}
+			if n := p.rows.total(); n > 0 {
+				c.counts[i][name] += n
+				c.staged[name] += n
+			}
 		}
-		if p.rows.total() > 0 {
-			s := c.temp("s")
-			if err := p.rows.load(ctx, c.l, s); err != nil {
+	}
+	return nil
+}
+
+// sameDeclaration reports whether a and b declare a table alike: columns,
+// key, parent.
+func sameDeclaration(a, b *models.Table) bool {
+	return slices.EqualFunc(a.Columns, b.Columns, sameColumn) && slices.Equal(a.Key, b.Key) &&
+		a.Parent == b.Parent && slices.Equal(a.ParentKey, b.ParentKey)
+}
+
+// stage copies the rows and keys of every part into TEMP tables, one per
+// table for all the Tx (their rows told apart by _tx).
+func (c *commit) stage(ctx context.Context) error {
+	for _, name := range c.order {
+		t := c.decl[name]
+		var rows, scoped string
+		var rs, ks []*stager
+		var rtx, ktx []int
+		for i, m := range c.ms {
+			p := m.tx.parts[name]
+			if p == nil {
+				continue
+			}
+			if p.rows.total() > 0 {
+				rs, rtx = append(rs, &p.rows), append(rtx, i+1)
+			}
+			if !t.IsEntity() && p.keys.total() > 0 {
+				ks, ktx = append(ks, &p.keys), append(ktx, i+1)
+			}
+		}
+		if len(rs) > 0 {
+			rows = c.temp("s")
+			if err := loadStaged(ctx, c.l, rows, rs, rtx); err != nil {
 				return fmt.Errorf("%s: stage: %w", name, err)
 			}
-			c.stages[name] = s
-			c.counts[name] += p.rows.total()
+			c.stages[name] = rows
 		}
-		if p.table.IsEntity() {
-			continue
-		}
-		var scoped string
-		if p.keys.total() > 0 {
+		if len(ks) > 0 {
 			scoped = c.temp("kv")
-			if err := p.keys.load(ctx, c.l, scoped); err != nil {
+			if err := loadStaged(ctx, c.l, scoped, ks, ktx); err != nil {
 				return fmt.Errorf("%s: stage keys: %w", name, err)
 			}
 		}
-		if scoped == "" && c.stages[name] == "" {
+		if t.IsEntity() || (scoped == "" && rows == "") {
 			continue
 		}
 		k := c.temp("k")
 		if _, err := c.l.exec(ctx, "stage_keys.sql", struct {
 			Name, Scoped, Rows string
 			Columns            []string
-		}{k, scoped, c.stages[name], p.table.ParentKey}); err != nil {
+		}{k, scoped, rows, t.ParentKey}); err != nil {
 			return fmt.Errorf("%s: stage keys: %w", name, err)
 		}
 		c.keys[name] = k
@@ -294,8 +388,8 @@ func (c *commit) temp(prefix string) string {
 func (c *commit) callMonths(ctx context.Context) error {
 	type source struct{ Name, Column, Started string }
 	var srcs []source
-	for _, name := range c.tx.order {
-		t := c.tx.parts[name].table
+	for _, name := range c.order {
+		t := c.decl[name]
 		if !c.partitioned(name) {
 			continue
 		}
@@ -313,18 +407,23 @@ func (c *commit) callMonths(ctx context.Context) error {
 	if len(srcs) == 0 {
 		return nil
 	}
-	var window *string
-	if !c.w.From.IsZero() {
-		m := c.w.From.UTC().Format("2006-01")
-		window = &m
+	type window struct {
+		Tx    int
+		Month string
+	}
+	var windows []window // of the Tx that have one
+	for i, m := range c.ms {
+		if !m.w.From.IsZero() {
+			windows = append(windows, window{i + 1, m.w.From.UTC().Format("2006-01")})
+		}
 	}
 	c.months = c.temp("m")
 	if _, err := c.l.exec(ctx, "months.sql", struct {
 		Name    string
 		Sources []source
-		Window  *string
+		Windows []window
 		Default string
-	}{c.months, srcs, window, defaultPartition}); err != nil {
+	}{c.months, srcs, windows, defaultPartition}); err != nil {
 		return err
 	}
 	mv := c.temp("mv")
@@ -347,51 +446,40 @@ func (c *commit) partitioned(table string) bool {
 }
 
 // deleteStale collects, for every entity table with Completes, the keys in
-// their ranges that were not staged.
+// their ranges that were not staged, for each Tx (_tx) apart.
 func (c *commit) deleteStale(ctx context.Context) error {
-	type rng struct{ Column, From, To string }
-	for _, name := range c.tx.order {
-		p := c.tx.parts[name]
-		if len(p.completes) == 0 {
-			continue
-		}
-		var ranges []rng
-		var months []string // partitions the ranges cover; nil: all
-		all := !c.partitioned(name)
-		for _, r := range p.completes {
-			if r.IsZero() {
-				ranges = append(ranges, rng{})
-				all = true
+	for _, name := range c.order {
+		t := c.decl[name]
+		var parts []gonePart
+		for i, m := range c.ms {
+			p := m.tx.parts[name]
+			if p == nil || len(p.completes) == 0 {
 				continue
 			}
-			if !r.From.Before(r.To) {
-				continue // empty
+			ranges, months, all := c.ranges(name, p.completes)
+			if len(ranges) == 0 {
+				continue
 			}
-			ranges = append(ranges, rng{r.Column, r.From.UTC().Format(time.RFC3339Nano), r.To.UTC().Format(time.RFC3339Nano)})
-			if r.Column != startedColumn {
-				all = true
+			var files []string
+			if all {
+				files = c.l.files(name, nil)
+			} else if len(months) > 0 {
+				files = c.l.files(name, months)
 			}
-			months = append(months, monthsOf(r.From, r.To)...)
+			if len(files) == 0 {
+				continue
+			}
+			parts = append(parts, gonePart{Tx: i + 1, Files: files, Ranges: ranges})
 		}
-		if len(ranges) == 0 {
-			continue
-		}
-		var files []string
-		if all {
-			files = c.l.files(name, nil)
-		} else if len(months) > 0 {
-			files = c.l.files(name, months)
-		}
-		if len(files) == 0 {
+		if len(parts) == 0 {
 			continue
 		}
 		g := c.temp("g")
 		if _, err := c.l.exec(ctx, "gone.sql", struct {
 			Name, Stage string
-			Files       []string
 			Key         []string
-			Ranges      []rng
-		}{g, c.stages[name], files, p.table.Key, ranges}); err != nil {
+			Parts       []gonePart
+		}{g, c.stages[name], t.Key, parts}); err != nil {
 			return fmt.Errorf("%s: delete stale: %w", name, err)
 		}
 		if n, err := c.count(ctx, g); err != nil {
@@ -401,6 +489,55 @@ func (c *commit) deleteStale(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// rng is a complete range in SQL: a column and its bounds (RFC 3339), or
+// the whole table (no column).
+type rng struct{ Column, From, To string }
+
+// gonePart is what one Tx's Completes delete from a table: the keys of
+// Files in Ranges.
+type gonePart struct {
+	Tx     int
+	Files  []string
+	Ranges []rng
+}
+
+// ranges returns the non-empty ranges of completes, the partitions they
+// cover, and whether they cover every partition.
+func (c *commit) ranges(name string, completes []load.Range) (ranges []rng, months []string, all bool) {
+	all = !c.partitioned(name)
+	for _, r := range completes {
+		if r.IsZero() {
+			ranges = append(ranges, rng{})
+			all = true
+			continue
+		}
+		if !r.From.Before(r.To) {
+			continue // empty
+		}
+		ranges = append(ranges, rng{r.Column, r.From.UTC().Format(time.RFC3339Nano), r.To.UTC().Format(time.RFC3339Nano)})
+		if r.Column != startedColumn {
+			all = true
+		}
+		months = append(months, monthsOf(r.From, r.To)...)
+	}
+	return ranges, months, all
+}
+
+// txValue is the _loaded_at (RFC 3339) and _run_id of the rows of one Tx
+// of a commit.
+type txValue struct {
+	Tx              int
+	LoadedAt, RunID string
+}
+
+func (c *commit) txValues() []txValue {
+	out := make([]txValue, len(c.ms))
+	for i, m := range c.ms {
+		out[i] = txValue{i + 1, m.at.Format(time.RFC3339Nano), m.tx.runID}
+	}
+	return out
 }
 
 // count returns the rows of a TEMP table.
@@ -433,7 +570,7 @@ func (c *commit) affected() []string {
 			out = append(out, name)
 		}
 	}
-	for _, name := range c.tx.order {
+	for _, name := range c.order {
 		if c.stages[name] != "" || c.keys[name] != "" || c.gone[name] != "" {
 			add(name)
 		}
@@ -532,7 +669,7 @@ func (c *commit) rewrite(ctx context.Context, name string) error {
 	if !rec.Partitioned {
 		var n int64
 		if stage != "" {
-			n = c.tx.parts[name].rows.total()
+			n = c.staged[name]
 		}
 		cands = append(cands, candidate{"", n})
 	} else {
@@ -587,8 +724,8 @@ func (c *commit) rewrite(ctx context.Context, name string) error {
 			}
 		}
 		del := deleted{Deletes: dels, Moved: moved, CallKey: callKey}
-		var hits int64
-		if old != "" && (len(dels) > 0 || moved != "") {
+		var hits int64 // rows of the old file that go; counted only when nothing else changes the partition
+		if old != "" && (len(dels) > 0 || moved != "") && cand.staged == 0 && len(movedFiles) == 0 {
 			err := l.query(ctx, "hits.sql", struct {
 				File string
 				Del  deleted
@@ -613,7 +750,7 @@ func (c *commit) rewrite(ctx context.Context, name string) error {
 		}
 		stageCols := map[string]bool{}
 		if stage != "" {
-			for _, col := range c.tx.parts[name].table.Columns {
+			for _, col := range c.decl[name].Columns {
 				stageCols[col.Name] = true
 			}
 		}
@@ -633,8 +770,7 @@ func (c *commit) rewrite(ctx context.Context, name string) error {
 			Old: old, OldCols: oldCols, Del: del,
 			Stage: stage, StageCols: stageCols, Months: c.months, CallKey: callKey,
 			Partitioned: rec.Partitioned, Partition: partFilter, Default: defaultPartition,
-			LoadedAtName: models.LoadedAtColumn, LoadedAt: c.at.Format(time.RFC3339Nano),
-			RunIDName: models.RunIDColumn, RunID: c.tx.runID,
+			LoadedAtName: models.LoadedAtColumn, RunIDName: models.RunIDColumn, Txs: c.txValues(),
 			MovedFiles: movedFiles, MovedCols: movedCols, Moved: moved,
 			DelNoMove: deleted{Deletes: dels, CallKey: callKey},
 		})
@@ -657,6 +793,11 @@ func (c *commit) rewrite(ctx context.Context, name string) error {
 		}
 		c.addRename(tmp, final)
 		c.parts[name][p] = true
+		cols := map[string]bool{}
+		for _, col := range rec.Columns {
+			cols[col.Name] = true
+		}
+		c.cols[final] = cols
 	}
 	return nil
 }
@@ -679,8 +820,8 @@ type rewriteData struct {
 	Partition   string // the partition written (partitioned tables)
 	Default     string // the partition of a call without a month
 
-	LoadedAtName, LoadedAt string // _loaded_at and its value (RFC 3339)
-	RunIDName, RunID       string // _run_id and its value
+	LoadedAtName, RunIDName string    // _loaded_at and _run_id
+	Txs                     []txValue // their values, by Tx of the commit
 
 	MovedFiles []string        // files holding rows of calls that move here
 	MovedCols  map[string]bool // their columns
@@ -689,18 +830,39 @@ type rewriteData struct {
 }
 
 // fileColumns returns the columns of Parquet files (their union). The
-// caller holds l.mu.
+// columns of a file this Loader wrote are known; the others are read once.
+// The caller holds l.mu.
 func (c *commit) fileColumns(ctx context.Context, files []string) (map[string]bool, error) {
-	files = slices.DeleteFunc(slices.Clone(files), func(f string) bool { return f == "" })
 	out := map[string]bool{}
-	if len(files) == 0 {
-		return out, nil
+	var unknown []string
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		cols, ok := c.l.fileCols[f]
+		if !ok {
+			unknown = append(unknown, f)
+			continue
+		}
+		for col := range cols {
+			out[col] = true
+		}
 	}
-	err := c.l.query(ctx, "describe.sql", struct{ Files []string }{files}, func(v []driver.Value) error {
-		out[asString(v[0])] = true
-		return nil
-	})
-	return out, err
+	for _, f := range unknown {
+		cols := map[string]bool{}
+		err := c.l.query(ctx, "describe.sql", struct{ Files []string }{[]string{f}}, func(v []driver.Value) error {
+			cols[asString(v[0])] = true
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.l.fileCols[f] = cols
+		for col := range cols {
+			out[col] = true
+		}
+	}
+	return out, nil
 }
 
 // writeIndex updates the call index (in the transaction) and writes it to
@@ -712,7 +874,7 @@ func (c *commit) writeIndex(ctx context.Context) error {
 		srcs = append(srcs, source{c.months, "call_id"})
 	}
 	for name, g := range c.gone {
-		if t := c.tx.parts[name].table; c.partitioned(name) {
+		if t := c.decl[name]; c.partitioned(name) {
 			srcs = append(srcs, source{g, t.Key[0]})
 		}
 	}

@@ -41,7 +41,8 @@
 // a commit the month is, in order: the month (UTC) of the start of the
 // calls row the commit writes; else the month the index holds; else the
 // month of the committed Window's From (windows never straddle a month, see
-// internal/plan, so a transcripts window's calls all start in it); else the
+// internal/plan, so a transcripts window's calls all start in it; in a
+// group commit, the Window of the first Tx touching the call); else the
 // default partition (a targeted resync of a call never loaded). When a
 // call's month changes (its start moved, or a call first seen without a
 // month got one), its rows in every call-scoped table move with it in the
@@ -59,17 +60,33 @@
 //
 // # Commit
 //
-// Commit holds the Loader's lock (one commit at a time) and runs in one
-// in-memory DuckDB (one connection, memory_limit Options.MemoryLimit,
-// spilling to DIR/_gongload/tmp), inside a DuckDB transaction:
+// One commit runs at a time, holding the Loader's lock, in one in-memory
+// DuckDB (one connection, memory_limit Options.MemoryLimit, spilling to
+// DIR/_gongload/tmp), inside a DuckDB transaction. Tx whose Commit is
+// called while another commit runs queue, and the next commit takes every
+// Tx of the queue (up to 16 Tx and 2 M staged rows; it first waits up to
+// 2 ms for Tx still open to join): a group commit. A group is one commit
+// as below: the rows of its Tx are staged in the same TEMP tables, told
+// apart by their Tx (which gives them their own _loaded_at and _run_id),
+// each partition is rewritten once for all of them, and one journal makes
+// every file and the state (each Tx's window recorded, the serial
+// incremented once per Tx) visible together. The result is that of
+// committing the Tx one after the other in queue order; the group checks
+// that it is: when two Tx stage the same key or replace the same parent,
+// when one stages a row in another's complete range, or writes a key (or
+// children of a key) that another's complete listing deletes, or when two
+// declare a table differently, the Tx are committed one by one instead.
+// They are also committed one by one when the group commit fails before
+// its commit point, so one bad Tx fails alone. A Tx's Commit returns as
+// soon as its group is committed:
 //
 //  1. the staged rows and keys are read once, through a registered Arrow
-//     view, into TEMP tables;
+//     view, into TEMP tables (one per table for all the Tx);
 //  2. the month of every touched call is decided (above), and the calls
 //     that move are found;
-//  3. each Complete collects the keys of its range that were not staged,
-//     from the table's files (for calls, only the partitions of the months
-//     the range covers);
+//  3. each Complete collects the keys of its range that its Tx did not
+//     stage, from the table's files (for calls, only the partitions of the
+//     months the range covers);
 //  4. for every table the commit may change (those of the Tx, the children
 //     of a table with deleted keys, every call-scoped table when calls
 //     move), every partition that gets rows or loses some is rewritten:
@@ -78,7 +95,7 @@
 //     which is then synced. A partition that ends up empty is removed;
 //     one that does not change is not touched;
 //  5. the call index is updated and written to a temporary file, and the
-//     new state.json (window recorded, serial incremented) too.
+//     new state.json (windows recorded, serial incremented) too.
 //
 // Nothing is visible yet. Then comes the commit point: the journal
 // (_gongload/commit.json: every rename, state.json last, and every file to
@@ -88,7 +105,8 @@
 //
 // A failure before the commit point (a cancelled context, a full disk)
 // removes the temporary files: the lake and the state are as before, and the
-// next apply redoes the window. A crash (kill -9) before it leaves only
+// next apply redoes the window (in a group, the Tx are then committed one
+// by one, each in its own context). A crash (kill -9) before it leaves only
 // temporary files, which readers do not see and the next Open removes. A
 // crash after it leaves the journal, which the next Open (or OpenQuery, when
 // no writer holds the lock) applies to the end. Either way the end result

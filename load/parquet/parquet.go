@@ -95,8 +95,16 @@ type Loader struct {
 	state  *stateData                 // the committed state; nil before anything was written (set with setState)
 	runs   []runJSON                  // the recorded runs, oldest first
 	parts  map[string]map[string]bool // partitions holding a data file, by table ("" for an unpartitioned table)
+	// fileCols caches the columns of data files (absolute path → columns):
+	// those a commit wrote, and those read once. A file is replaced only
+	// by a commit, which updates it.
+	fileCols map[string]map[string]bool
 
 	snapshot atomic.Pointer[stateData] // l.state, readable without l.mu (never changed in place)
+
+	committer chan struct{} // holds a token while a Commit commits the queue (then takes l.mu)
+	queueMu   sync.Mutex    // guards queue; taken after l.mu or alone
+	queue     []*member     // Tx whose Commit waits for l.mu, in the order Commit was called
 
 	regMu  sync.RWMutex             // guards the fields below; taken last
 	txs    map[uint64]*Tx           // open Tx
@@ -191,6 +199,8 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Loader, err error) 
 		conn:       conn,
 		arrow:      ar,
 		txs:        map[uint64]*Tx{},
+		fileCols:   map[string]map[string]bool{},
+		committer:  make(chan struct{}, 1),
 		tables:     map[string]*models.Table{},
 		flushRows:  flushRows,
 		flushBytes: flushBytes,

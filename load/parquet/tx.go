@@ -23,9 +23,11 @@ type Tx struct {
 	id    uint64
 	runID string
 
-	// mu guards the fields below. Lock order: tx.mu, then l.mu, then
-	// l.regMu. Staging takes only tx.mu, so a Tx keeps writing while
-	// another commits.
+	// mu guards the fields below. Lock order: tx.mu, then the committer
+	// token (l.committer), then l.mu, then l.regMu or l.queueMu. Staging
+	// takes only tx.mu, so a Tx keeps writing while another commits; a Tx
+	// waiting in the commit queue holds its mu until its group is
+	// committed, so the committer reads its parts unchanged.
 	mu    sync.Mutex
 	done  bool             // committed, rolled back, or discarded by Close
 	err   error            // a failed Write or Scope: the Tx can only roll back

@@ -1,5 +1,6 @@
 -- The new file of a partition: the rows of its current file that stay,
--- the staged rows that belong to it (with the commit time and the run),
+-- the staged rows that belong to it (with the commit time and the run of
+-- their Tx),
 -- and the rows of calls that move into it. Not sorted: sorting 1 M
 -- sentences tripled the time of the write; rows stay grouped by call as the
 -- streams write them. Written by DuckDB's Parquet writer, zstd-compressed,
@@ -15,8 +16,8 @@ COPY (
 {{- if .Stage}}
     {{if not $first}}UNION ALL {{end}}SELECT
 {{- range $i, $c := .Columns}}{{if $i}},{{end}}
-        {{if eq $c.Name $.LoadedAtName}}CAST({{lit $.LoadedAt}} AS TIMESTAMPTZ)
-        {{- else if eq $c.Name $.RunIDName}}CAST({{lit $.RunID}} AS VARCHAR)
+        {{if eq $c.Name $.LoadedAtName}}{{if eq (len $.Txs) 1}}CAST({{lit (index $.Txs 0).LoadedAt}} AS TIMESTAMPTZ){{else}}CASE s._tx{{range $.Txs}} WHEN {{.Tx}} THEN CAST({{lit .LoadedAt}} AS TIMESTAMPTZ){{end}} END{{end}}
+        {{- else if eq $c.Name $.RunIDName}}{{if eq (len $.Txs) 1}}CAST({{lit (index $.Txs 0).RunID}} AS VARCHAR){{else}}CASE s._tx{{range $.Txs}} WHEN {{.Tx}} THEN CAST({{lit .RunID}} AS VARCHAR){{end}} END{{end}}
         {{- else if index $.StageCols $c.Name}}CAST(s.{{ident $c.Name}} AS {{$c.Type}})
         {{- else}}CAST(NULL AS {{$c.Type}}){{end}} AS {{ident $c.Name}}
 {{- end}}
