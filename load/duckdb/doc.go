@@ -67,9 +67,10 @@
 // Group commit: Commits that wait for the writer at the same time (the
 // apply runner commits units from goroutines of their own) are applied by
 // the first of them to get it, one Tx after the other in the order they
-// queued, in one DuckDB transaction (up to 64 Tx). The result is the
-// result of committing them in turn; the cost of a DuckDB COMMIT (the WAL
-// written and synced, and any checkpoint) is paid once per group. A group
+// queued, in one DuckDB transaction (up to 64 Tx, and no further Tx once it
+// holds 524,288 rows). The result is the result of committing them in
+// turn; the cost of a DuckDB COMMIT (the WAL written and synced, and any
+// checkpoint) is paid once per group. A group
 // succeeds or fails whole: on a failure every Tx of it gets the error and
 // nothing of any of them is applied, so no window is half-visible.
 //
@@ -93,7 +94,8 @@
 // # Settings
 //
 // The database is opened with memory_limit 128MB (Options.MemoryLimit), 2
-// threads, preserve_insertion_order false and checkpoint_threshold 64MB
+// threads, preserve_insertion_order false, allocator_flush_threshold 16MB
+// (memory is handed back sooner) and checkpoint_threshold 64MB
 // (Options.CheckpointThreshold; DuckDB's 16MB makes a backfill checkpoint
 // every few windows, at twice the cost overall).
 //

@@ -214,7 +214,11 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 		default:
 		}
 		l.qmu.Lock()
-		n := min(len(l.queue), maxGroup)
+		n, rows := 0, int64(0)
+		for n < len(l.queue) && n < maxGroup && (n == 0 || rows < maxGroupRows) {
+			rows += l.queue[n].tx.rows()
+			n++
+		}
 		group := slices.Clone(l.queue[:n])
 		l.queue = append(l.queue[:0], l.queue[n:]...)
 		l.qmu.Unlock()
@@ -222,8 +226,24 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 	}
 }
 
-// maxGroup bounds the Tx one DuckDB transaction commits.
-const maxGroup = 64
+// maxGroup and maxGroupRows bound the Tx one DuckDB transaction commits:
+// a group takes Tx while it has fewer rows than maxGroupRows (its first Tx
+// whatever its size), so that DuckDB's transaction-local storage stays
+// within the memory limit.
+const (
+	maxGroup     = 64
+	maxGroupRows = 1 << 19
+)
+
+// rows returns the rows the Tx holds (buffered, spilled or staged). The
+// caller holds tx.mu or is its committer.
+func (tx *Tx) rows() int64 {
+	var n int64
+	for _, p := range tx.parts {
+		n += p.rows.rows + p.rows.spilled + p.rows.staged
+	}
+	return n
+}
 
 // pendingCommit is a Commit waiting for the writer. Its owner holds tx.mu
 // until done is closed, so the committer may use the Tx.
