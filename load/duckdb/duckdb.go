@@ -328,7 +328,7 @@ func (l *Loader) exec(ctx context.Context, name string, data any, args ...any) (
 	start := time.Now()
 	res, err := l.conn.(driver.ExecerContext).ExecContext(ctx, q, namedArgs(args))
 	if l.debug {
-		l.log.Debug("duckdb exec", "sql", name, "elapsed", time.Since(start), "err", err)
+		l.log.Debug("duckdb exec", "sql", name, "table", tableOf(data), "elapsed", time.Since(start), "err", err)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", name, err)
@@ -391,4 +391,18 @@ func (l *Loader) inTx(ctx context.Context, fn func() error) error {
 		return err
 	}
 	return nil
+}
+
+// tableOf names the table a statement's template data is about, for the
+// debug log ("" when it has none).
+func tableOf(data any) string {
+	switch d := data.(type) {
+	case insertData:
+		return d.Table
+	case deleteData:
+		return d.Table
+	case goneData:
+		return d.Table
+	}
+	return ""
 }
