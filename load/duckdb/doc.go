@@ -68,7 +68,7 @@
 // apply runner commits units from goroutines of their own) are applied by
 // the first of them to get it, one Tx after the other in the order they
 // queued, in one DuckDB transaction (up to 64 Tx, and no further Tx once it
-// holds 524,288 rows). The result is the result of committing them in
+// holds 131,072 rows). The result is the result of committing them in
 // turn; the cost of a DuckDB COMMIT (the WAL written and synced, and any
 // checkpoint) is paid once per group. A group
 // succeeds or fails whole: on a failure every Tx of it gets the error and

@@ -232,7 +232,7 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 // within the memory limit.
 const (
 	maxGroup     = 64
-	maxGroupRows = 1 << 19
+	maxGroupRows = 1 << 17
 )
 
 // rows returns the rows the Tx holds (buffered, spilled or staged). The
