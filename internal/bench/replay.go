@@ -96,16 +96,6 @@ func (r *replay) span() time.Duration {
 	return r.last.Sub(r.first)
 }
 
-func (r *replay) paths() map[string]int64 {
-	r.pathMu.Lock()
-	defer r.pathMu.Unlock()
-	out := make(map[string]int64, len(r.byPath))
-	for k, v := range r.byPath {
-		out[k] = v
-	}
-	return out
-}
-
 // answers returns the recorded answers of path with status 200, in no
 // particular order.
 func (r *replay) answers(method, path string) [][]byte {

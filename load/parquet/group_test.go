@@ -344,7 +344,7 @@ func TestCrashGroupCommit(t *testing.T) {
 				}
 			}
 			l.Close()
-			l = openAt(t, dir)
+			openAt(t, dir) // recovers the lake
 			noTemps(t, dir)
 			got := snapshot(t, dir)
 			if step == "files" {
