@@ -48,13 +48,10 @@ type counters struct {
 	requests, misses, bytes, limited, failed atomic.Int64
 	spanMu                                   sync.Mutex
 	first, last                              time.Time
-	pathMu                                   sync.Mutex
-	byPath                                   map[string]int64
 }
 
 func newReplay(sim http.Handler) (*replay, error) {
 	r := &replay{sim: sim, store: map[string]*answer{}, record: true}
-	r.byPath = map[string]int64{}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -77,9 +74,6 @@ func (r *replay) reset(record bool, latency, jitter time.Duration, rps float64) 
 	r.spanMu.Lock()
 	r.first, r.last = time.Time{}, time.Time{}
 	r.spanMu.Unlock()
-	r.pathMu.Lock()
-	r.byPath = map[string]int64{}
-	r.pathMu.Unlock()
 	r.mu.Lock()
 	r.record = record
 	r.mu.Unlock()
@@ -133,9 +127,6 @@ func (r *replay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 	r.requests.Add(1)
-	r.pathMu.Lock()
-	r.byPath[req.Method+" "+req.URL.Path]++
-	r.pathMu.Unlock()
 	if r.limiter != nil {
 		now := time.Now()
 		res := r.limiter.ReserveN(now, 1)
