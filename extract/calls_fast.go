@@ -159,18 +159,10 @@ func (f *fastCall) reset(raw []byte) {
 func (f *fastCall) decode(raw []byte) error {
 	f.reset(raw)
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
+	if s.ws() != '{' {
 		return errSlow
 	}
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
+	err := s.members(func(name []byte) (err error) {
 		lo := s.i
 		switch string(name) {
 		case "metaData":
@@ -190,10 +182,13 @@ func (f *fastCall) decode(raw []byte) error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
+		if err == nil {
+			f.members = append(f.members, rawMember{name, span{lo, s.i}})
 		}
-		f.members = append(f.members, rawMember{name, span{lo, s.i}})
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if s.ws() != 0 {
 		return errSlow
@@ -222,17 +217,8 @@ func (f *fastCall) rawWithoutMedia(dst []byte) []byte {
 }
 
 func (f *fastCall) metaData() error {
-	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
-	}
-	md := &f.md
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	s, md := &f.s, &f.md
+	return s.members(func(name []byte) (err error) {
 		switch string(name) {
 		case "id":
 			md.id, err = s.id()
@@ -277,286 +263,149 @@ func (f *fastCall) metaData() error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // contexts reads a []models.CallContext into c.
 func (f *fastCall) contexts(c *ctxStore) error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &c.ctx, func(cx *fastCtx, name []byte) (err error) {
+		switch string(name) {
+		case "system":
+			cx.system, err = s.optStr()
+		case "objects":
+			cx.objs, err = f.objects(c)
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var cx fastCtx
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "system":
-				cx.system, err = s.optStr()
-			case "objects":
-				cx.objs, err = f.objects(c)
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		c.ctx = append(c.ctx, cx)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) objects(c *ctxStore) (span, error) {
 	s := &f.s
-	sp := span{len(c.objs), len(c.objs)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(c.objs)
-			return sp, err
+	return objList(s, &c.objs, func(o *fastObj, name []byte) (err error) {
+		switch string(name) {
+		case "objectType":
+			o.typ, err = s.optStr()
+		case "objectId":
+			o.id, err = s.optStr()
+		case "timing":
+			o.timing, err = s.optStr()
+		case "fields":
+			o.fields, err = f.fields(c)
+		default:
+			err = s.skip()
 		}
-		var o fastObj
-		null, base, err := s.obj()
-		if err != nil {
-			return sp, err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return sp, err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "objectType":
-				o.typ, err = s.optStr()
-			case "objectId":
-				o.id, err = s.optStr()
-			case "timing":
-				o.timing, err = s.optStr()
-			case "fields":
-				o.fields, err = f.fields(c)
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return sp, err
-			}
-		}
-		c.objs = append(c.objs, o)
-	}
+		return err
+	})
 }
 
 func (f *fastCall) fields(c *ctxStore) (span, error) {
 	s := &f.s
-	sp := span{len(c.fields), len(c.fields)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(c.fields)
-			return sp, err
+	return objList(s, &c.fields, func(fd *fastField, name []byte) (err error) {
+		switch string(name) {
+		case "name":
+			fd.name, err = s.plainStr()
+		case "value":
+			fd.val, err = s.anyText()
+		default:
+			err = s.skip()
 		}
-		var fd fastField
-		null, base, err := s.obj()
-		if err != nil {
-			return sp, err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return sp, err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "name":
-				fd.name, err = s.plainStr()
-			case "value":
-				fd.val, err = s.anyText()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return sp, err
-			}
-		}
-		c.fields = append(c.fields, fd)
-	}
+		return err
+	})
 }
 
 func (f *fastCall) partyList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.parties, func(p *fastParty, name []byte) (err error) {
+		switch string(name) {
+		case "id":
+			p.id, err = s.id()
+		case "emailAddress":
+			p.email, err = s.optStr()
+		case "name":
+			p.name, err = s.optStr()
+		case "title":
+			p.title, err = s.optStr()
+		case "userId":
+			p.userID, err = s.id()
+		case "speakerId":
+			p.speakerID, err = s.id()
+		case "context":
+			lo := s.i
+			err = f.contexts(&f.pctx)
+			if s.b[lo] != 'n' {
+				p.context = s.b[lo:s.i]
+			}
+		case "affiliation":
+			p.affiliation, err = s.optStr()
+		case "phoneNumber":
+			p.phone, err = s.optStr()
+		case "methods":
+			p.methods, p.hasMethods, err = f.strList()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var p fastParty
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "id":
-				p.id, err = s.id()
-			case "emailAddress":
-				p.email, err = s.optStr()
-			case "name":
-				p.name, err = s.optStr()
-			case "title":
-				p.title, err = s.optStr()
-			case "userId":
-				p.userID, err = s.id()
-			case "speakerId":
-				p.speakerID, err = s.id()
-			case "context":
-				lo := s.i
-				err = f.contexts(&f.pctx)
-				if s.b[lo] != 'n' {
-					p.context = s.b[lo:s.i]
-				}
-			case "affiliation":
-				p.affiliation, err = s.optStr()
-			case "phoneNumber":
-				p.phone, err = s.optStr()
-			case "methods":
-				p.methods, p.hasMethods, err = f.strList()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.parties = append(f.parties, p)
-	}
+	})
+	return err
 }
 
-// strList reads a []string (null elements are "").
-func (f *fastCall) strList() (span, bool, error) {
+// strList reads a []string (null elements are ""); ok is false for null.
+func (f *fastCall) strList() (sp span, ok bool, err error) {
 	s := &f.s
-	sp := span{len(f.strs), len(f.strs)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, false, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(f.strs)
-			return sp, true, err
-		}
+	lo := len(f.strs)
+	null, err := s.elems(func() error {
 		b, err := s.plainStr()
-		if err != nil {
-			return sp, false, err
+		if err == nil {
+			f.strs = append(f.strs, jstr{b, true})
 		}
-		f.strs = append(f.strs, jstr{b, true})
-	}
+		return err
+	})
+	return span{lo, len(f.strs)}, !null, err
 }
 
-// floatList reads a []float64 of lenient numbers (null and "" are 0).
-func (f *fastCall) floatList() (span, bool, error) {
+// floatList reads a []float64 of lenient numbers (null and "" are 0); ok
+// is false for null.
+func (f *fastCall) floatList() (sp span, ok bool, err error) {
 	s := &f.s
-	sp := span{len(f.floats), len(f.floats)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, false, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(f.floats)
-			return sp, true, err
-		}
+	lo := len(f.floats)
+	null, err := s.elems(func() error {
 		v, err := s.lenFloat()
-		if err != nil {
-			return sp, false, err
+		if err == nil {
+			f.floats = append(f.floats, v.v)
 		}
-		f.floats = append(f.floats, v.v)
-	}
+		return err
+	})
+	return span{lo, len(f.floats)}, !null, err
 }
 
 // named reads a list of {name, <value>}: value is the name of the value
 // member, read as a models.Number (number) or a lenient float64.
 func (f *fastCall) named(dst *[]fastNamed, value string, number bool) error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, dst, func(n *fastNamed, name []byte) (err error) {
+		switch {
+		case string(name) == "name":
+			n.name, err = s.plainStr()
+		case string(name) == value && number:
+			n.v, err = s.number()
+		case string(name) == value:
+			n.v, err = s.lenFloat()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var n fastNamed
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch {
-			case string(name) == "name":
-				n.name, err = s.plainStr()
-			case string(name) == value && number:
-				n.v, err = s.number()
-			case string(name) == value:
-				n.v, err = s.lenFloat()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		*dst = append(*dst, n)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) content() error {
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
-	}
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	return s.members(func(name []byte) (err error) {
 		switch string(name) {
 		case "structure":
 			err = f.named(&f.structure, "duration", true)
@@ -577,23 +426,13 @@ func (f *fastCall) content() error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 func (f *fastCall) callOutcome() error {
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
-	}
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	return s.members(func(name []byte) (err error) {
 		switch string(name) {
 		case "id":
 			f.outcomeID, err = s.optStr()
@@ -604,346 +443,148 @@ func (f *fastCall) callOutcome() error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 func (f *fastCall) keyPointList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.keyPoints, func(text *jstr, name []byte) (err error) {
+		if string(name) == "text" {
+			*text, err = s.optStr()
+		} else {
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var text jstr
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			if string(name) == "text" {
-				text, err = s.optStr()
-			} else {
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.keyPoints = append(f.keyPoints, text)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) trackerList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.trackers, func(t *fastTracker, name []byte) (err error) {
+		switch string(name) {
+		case "id":
+			t.id, err = s.id()
+		case "name":
+			t.name, err = s.optStr()
+		case "count":
+			t.count, err = s.lenInt()
+		case "type":
+			t.typ, err = s.optStr()
+		case "occurrences":
+			t.occs, err = f.occurrences()
+		case "phrases":
+			t.phrases, err = f.phraseList()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var t fastTracker
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "id":
-				t.id, err = s.id()
-			case "name":
-				t.name, err = s.optStr()
-			case "count":
-				t.count, err = s.lenInt()
-			case "type":
-				t.typ, err = s.optStr()
-			case "occurrences":
-				t.occs, err = f.occurrences()
-			case "phrases":
-				t.phrases, err = f.phraseList()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.trackers = append(f.trackers, t)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) phraseList() (span, error) {
 	s := &f.s
-	sp := span{len(f.phrases), len(f.phrases)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(f.phrases)
-			return sp, err
+	return objList(s, &f.phrases, func(ph *fastPhrase, name []byte) (err error) {
+		switch string(name) {
+		case "phrase":
+			ph.phrase, err = s.optStr()
+		case "count":
+			_, err = s.lenInt()
+		case "occurrences":
+			ph.occs, err = f.occurrences()
+		default:
+			err = s.skip()
 		}
-		var ph fastPhrase
-		null, base, err := s.obj()
-		if err != nil {
-			return sp, err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return sp, err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "phrase":
-				ph.phrase, err = s.optStr()
-			case "count":
-				_, err = s.lenInt()
-			case "occurrences":
-				ph.occs, err = f.occurrences()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return sp, err
-			}
-		}
-		f.phrases = append(f.phrases, ph)
-	}
+		return err
+	})
 }
 
 func (f *fastCall) occurrences() (span, error) {
 	s := &f.s
-	sp := span{len(f.occs), len(f.occs)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(f.occs)
-			return sp, err
+	return objList(s, &f.occs, func(o *fastOcc, name []byte) (err error) {
+		switch string(name) {
+		case "startTime":
+			o.start, err = s.lenFloat()
+		case "speakerId":
+			o.speaker, err = s.id()
+		default:
+			err = s.skip()
 		}
-		var o fastOcc
-		null, base, err := s.obj()
-		if err != nil {
-			return sp, err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return sp, err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "startTime":
-				o.start, err = s.lenFloat()
-			case "speakerId":
-				o.speaker, err = s.id()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return sp, err
-			}
-		}
-		f.occs = append(f.occs, o)
-	}
+		return err
+	})
 }
 
 func (f *fastCall) outlineList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.outline, func(sec *fastSection, name []byte) (err error) {
+		switch string(name) {
+		case "section":
+			sec.section, err = s.optStr()
+		case "startTime":
+			sec.start, err = s.lenFloat()
+		case "duration":
+			sec.duration, err = s.lenFloat()
+		case "items":
+			sec.items, err = f.outlineItems()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var sec fastSection
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "section":
-				sec.section, err = s.optStr()
-			case "startTime":
-				sec.start, err = s.lenFloat()
-			case "duration":
-				sec.duration, err = s.lenFloat()
-			case "items":
-				sec.items, err = f.outlineItems()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.outline = append(f.outline, sec)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) outlineItems() (span, error) {
 	s := &f.s
-	sp := span{len(f.outItems), len(f.outItems)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(f.outItems)
-			return sp, err
+	return objList(s, &f.outItems, func(it *fastOutItem, name []byte) (err error) {
+		switch string(name) {
+		case "text":
+			it.text, err = s.optStr()
+		case "startTime":
+			it.start, err = s.lenFloat()
+		default:
+			err = s.skip()
 		}
-		var it fastOutItem
-		null, base, err := s.obj()
-		if err != nil {
-			return sp, err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return sp, err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "text":
-				it.text, err = s.optStr()
-			case "startTime":
-				it.start, err = s.lenFloat()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return sp, err
-			}
-		}
-		f.outItems = append(f.outItems, it)
-	}
+		return err
+	})
 }
 
 func (f *fastCall) highlightList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.highlights, func(h *fastHighlight, name []byte) (err error) {
+		switch string(name) {
+		case "title":
+			h.title, err = s.optStr()
+		case "items":
+			h.items, err = f.highlightItems()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var h fastHighlight
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "title":
-				h.title, err = s.optStr()
-			case "items":
-				h.items, err = f.highlightItems()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.highlights = append(f.highlights, h)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) highlightItems() (span, error) {
 	s := &f.s
-	sp := span{len(f.hlItems), len(f.hlItems)}
-	if null, err := s.arr(); err != nil || null {
-		return sp, err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			sp.hi = len(f.hlItems)
-			return sp, err
+	return objList(s, &f.hlItems, func(it *fastHlItem, name []byte) (err error) {
+		switch string(name) {
+		case "text":
+			it.text, err = s.optStr()
+		case "startTimes":
+			it.times, it.hasTimes, err = f.floatList()
+		default:
+			err = s.skip()
 		}
-		var it fastHlItem
-		null, base, err := s.obj()
-		if err != nil {
-			return sp, err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return sp, err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "text":
-				it.text, err = s.optStr()
-			case "startTimes":
-				it.times, it.hasTimes, err = f.floatList()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return sp, err
-			}
-		}
-		f.hlItems = append(f.hlItems, it)
-	}
+		return err
+	})
 }
 
 func (f *fastCall) interaction() error {
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
-	}
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	return s.members(func(name []byte) (err error) {
 		switch string(name) {
 		case "speakers":
 			err = f.speakerList()
@@ -956,23 +597,13 @@ func (f *fastCall) interaction() error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 func (f *fastCall) questions() error {
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
-	}
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	return s.members(func(name []byte) (err error) {
 		switch string(name) {
 		case "companyCount":
 			f.companyQ, err = s.lenInt()
@@ -981,136 +612,74 @@ func (f *fastCall) questions() error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 func (f *fastCall) speakerList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.speakers, func(sp *fastSpeaker, name []byte) (err error) {
+		switch string(name) {
+		case "id":
+			sp.id, err = s.id()
+		case "userId":
+			sp.userID, err = s.id()
+		case "talkTime":
+			sp.talk, err = s.lenFloat()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var sp fastSpeaker
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "id":
-				sp.id, err = s.id()
-			case "userId":
-				sp.userID, err = s.id()
-			case "talkTime":
-				sp.talk, err = s.lenFloat()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.speakers = append(f.speakers, sp)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) collaboration() error {
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
+	// An object, even an empty one, makes the comments table's rows: obj
+	// takes exactly what starts with '{'.
+	if s.ws() == '{' {
+		f.hasCollab = true
 	}
-	f.hasCollab = true
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	return s.members(func(name []byte) error {
 		if string(name) == "publicComments" {
-			err = f.commentList()
-		} else {
-			err = s.skip()
+			return f.commentList()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return s.skip()
+	})
 }
 
 func (f *fastCall) commentList() error {
 	s := &f.s
-	if null, err := s.arr(); err != nil || null {
+	_, err := objList(s, &f.comments, func(c *fastComment, name []byte) (err error) {
+		switch string(name) {
+		case "id":
+			c.id, err = s.id()
+		case "audioStartTime":
+			c.start, err = s.lenFloat()
+		case "audioEndTime":
+			c.end, err = s.lenFloat()
+		case "commenterUserId":
+			c.commenter, err = s.id()
+		case "comment":
+			c.comment, err = s.optStr()
+		case "posted":
+			c.posted, err = s.time()
+		case "inReplyTo":
+			c.inReplyTo, err = s.id()
+		case "duringCall":
+			c.duringCall, err = s.optBool()
+		default:
+			err = s.skip()
+		}
 		return err
-	}
-	for first := true; ; first = false {
-		if ok, err := s.elem(first); err != nil || !ok {
-			return err
-		}
-		var c fastComment
-		null, base, err := s.obj()
-		if err != nil {
-			return err
-		}
-		for first := true; !null; first = false {
-			name, ok, err := s.member(base, first)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			switch string(name) {
-			case "id":
-				c.id, err = s.id()
-			case "audioStartTime":
-				c.start, err = s.lenFloat()
-			case "audioEndTime":
-				c.end, err = s.lenFloat()
-			case "commenterUserId":
-				c.commenter, err = s.id()
-			case "comment":
-				c.comment, err = s.optStr()
-			case "posted":
-				c.posted, err = s.time()
-			case "inReplyTo":
-				c.inReplyTo, err = s.id()
-			case "duringCall":
-				c.duringCall, err = s.optBool()
-			default:
-				err = s.skip()
-			}
-			if err != nil {
-				return err
-			}
-		}
-		f.comments = append(f.comments, c)
-	}
+	})
+	return err
 }
 
 func (f *fastCall) media() error {
 	s := &f.s
-	null, base, err := s.obj()
-	if err != nil || null {
-		return err
-	}
-	for first := true; ; first = false {
-		name, ok, err := s.member(base, first)
-		if err != nil || !ok {
-			return err
-		}
+	return s.members(func(name []byte) (err error) {
 		switch string(name) {
 		case "audioUrl":
 			f.audioURL, err = s.optStr()
@@ -1119,8 +688,6 @@ func (f *fastCall) media() error {
 		default:
 			err = s.skip()
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }

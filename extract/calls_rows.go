@@ -2,6 +2,7 @@ package extract
 
 import (
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,6 +17,13 @@ import (
 type rowW struct {
 	b *models.Builder
 	i int
+}
+
+// newRow starts a row of b with id, the call's id, as its first column.
+func newRow(b *models.Builder, id []byte) rowW {
+	r := rowW{b: b}
+	r.text(id)
+	return r
 }
 
 // str appends a nullable string.
@@ -38,50 +46,41 @@ func (r *rowW) text(b []byte) {
 // id appends an ID: NULL when empty.
 func (r *rowW) id(b []byte) { r.str(jstr{b, len(b) > 0}) }
 
-func (r *rowW) i64(v optInt) {
-	fb := r.b.Field(r.i).(*array.Int64Builder)
+// appender is a column builder that takes T values.
+type appender[T any] interface {
+	array.Builder
+	Append(T)
+}
+
+// opt appends v to the next column, a B, or NULL when !ok.
+func opt[T any, B appender[T]](r *rowW, v T, ok bool) {
+	fb := r.b.Field(r.i).(B)
 	r.i++
-	if v.ok {
-		fb.Append(v.v)
+	if ok {
+		fb.Append(v)
 	} else {
 		fb.AppendNull()
 	}
 }
 
+// i64 appends a nullable int64.
+func (r *rowW) i64(v optInt) { opt[int64, *array.Int64Builder](r, v.v, v.ok) }
+
+// i32 appends an int32 (never NULL).
 func (r *rowW) i32(v int) {
 	r.b.Field(r.i).(*array.Int32Builder).Append(int32(v))
 	r.i++
 }
 
-func (r *rowW) f64(v optFloat) {
-	fb := r.b.Field(r.i).(*array.Float64Builder)
-	r.i++
-	if v.ok {
-		fb.Append(v.v)
-	} else {
-		fb.AppendNull()
-	}
-}
+// f64 appends a nullable double.
+func (r *rowW) f64(v optFloat) { opt[float64, *array.Float64Builder](r, v.v, v.ok) }
 
-func (r *rowW) boolean(v optBool) {
-	fb := r.b.Field(r.i).(*array.BooleanBuilder)
-	r.i++
-	if v.ok {
-		fb.Append(v.v)
-	} else {
-		fb.AppendNull()
-	}
-}
+// boolean appends a nullable boolean.
+func (r *rowW) boolean(v optBool) { opt[bool, *array.BooleanBuilder](r, v.v, v.ok) }
 
 // ts appends a timestamp: NULL for the zero time.
 func (r *rowW) ts(t time.Time) {
-	fb := r.b.Field(r.i).(*array.TimestampBuilder)
-	r.i++
-	if t.IsZero() {
-		fb.AppendNull()
-	} else {
-		fb.Append(arrow.Timestamp(t.UnixMicro()))
-	}
+	opt[arrow.Timestamp, *array.TimestampBuilder](r, arrow.Timestamp(t.UnixMicro()), !t.IsZero())
 }
 
 // null appends NULL.
@@ -148,8 +147,7 @@ func (p *callsPage) newKeyB(tag string, k ...[]byte) bool {
 func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	clear(p.keys)
 	md := &f.md
-	r := rowW{b: p.calls}
-	r.text(id)
+	r := newRow(p.calls, id)
 	r.str(md.url)
 	r.str(md.title)
 	r.ts(md.scheduled)
@@ -186,8 +184,7 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 		if !p.newKeyB("party", pt.id) {
 			continue
 		}
-		r := rowW{b: b}
-		r.text(id)
+		r := newRow(b, id)
 		r.id(pt.id)
 		r.str(pt.email)
 		r.str(pt.name)
@@ -204,8 +201,7 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	b = p.child(models.CallSpeakers)
 	for _, sp := range f.speakers {
 		if p.newKeyB("speaker", sp.id) {
-			r := rowW{b: b}
-			r.text(id)
+			r := newRow(b, id)
 			r.id(sp.id)
 			r.id(sp.userID)
 			r.f64(sp.talk)
@@ -217,8 +213,7 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	p.appendNamed(id, models.CallTopics, "topic", f.topics)
 	b = p.child(models.CallStructure)
 	for i, s := range f.structure {
-		r := rowW{b: b}
-		r.text(id)
+		r := newRow(b, id)
 		r.i32(i)
 		r.text(s.name)
 		r.f64(s.v)
@@ -229,23 +224,8 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 
 	b = p.child(models.CallOutlineItems)
 	for si, sec := range f.outline {
-		items := f.outItems[sec.items.lo:sec.items.hi]
-		if len(items) == 0 {
-			r := rowW{b: b}
-			r.text(id)
-			r.i32(si)
-			r.i32(-1)
-			r.str(sec.section)
-			r.f64(sec.start)
-			r.f64(sec.duration)
-			r.null()
-			r.null()
-			r.end()
-			continue
-		}
-		for ii, it := range items {
-			r := rowW{b: b}
-			r.text(id)
+		for ii, it := range orEmpty(f.outItems[sec.items.lo:sec.items.hi]) {
+			r := newRow(b, id)
 			r.i32(si)
 			r.i32(ii)
 			r.str(sec.section)
@@ -258,21 +238,8 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	}
 	b = p.child(models.CallHighlights)
 	for hi, h := range f.highlights {
-		items := f.hlItems[h.items.lo:h.items.hi]
-		if len(items) == 0 {
-			r := rowW{b: b}
-			r.text(id)
-			r.i32(hi)
-			r.i32(-1)
-			r.str(h.title)
-			r.null()
-			r.null()
-			r.end()
-			continue
-		}
-		for ii, it := range items {
-			r := rowW{b: b}
-			r.text(id)
+		for ii, it := range orEmpty(f.hlItems[h.items.lo:h.items.hi]) {
+			r := newRow(b, id)
 			r.i32(hi)
 			r.i32(ii)
 			r.str(h.title)
@@ -283,8 +250,7 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	}
 	b = p.child(models.CallKeyPoints)
 	for i, k := range f.keyPoints {
-		r := rowW{b: b}
-		r.text(id)
+		r := newRow(b, id)
 		r.i32(i)
 		r.str(k)
 		r.end()
@@ -294,8 +260,7 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 		b = p.child(models.CallComments)
 		for _, cm := range f.comments {
 			if p.newKeyB("comment", cm.id) {
-				r := rowW{b: b}
-				r.text(id)
+				r := newRow(b, id)
 				r.id(cm.id)
 				r.f64(cm.start)
 				r.f64(cm.end)
@@ -312,27 +277,11 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	b = p.child(models.CallContextFields)
 	for _, cx := range f.ctx.ctx {
 		for _, o := range f.ctx.objs[cx.objs.lo:cx.objs.hi] {
-			fields := f.ctx.fields[o.fields.lo:o.fields.hi]
-			if len(fields) == 0 {
-				if p.newKeyB("ctx", keyOf(cx.system), keyOf(o.typ), keyOf(o.id), keyOf(o.timing), nil) {
-					r := rowW{b: b}
-					r.text(id)
-					r.str(cx.system)
-					r.str(o.typ)
-					r.str(o.id)
-					r.str(o.timing)
-					r.text(nil)
-					r.null()
-					r.end()
-				}
-				continue
-			}
-			for _, fd := range fields {
+			for _, fd := range orEmpty(f.ctx.fields[o.fields.lo:o.fields.hi]) {
 				if !p.newKeyB("ctx", keyOf(cx.system), keyOf(o.typ), keyOf(o.id), keyOf(o.timing), fd.name) {
 					continue
 				}
-				r := rowW{b: b}
-				r.text(id)
+				r := newRow(b, id)
 				r.str(cx.system)
 				r.str(o.typ)
 				r.str(o.id)
@@ -345,13 +294,30 @@ func (p *callsPage) appendFast(id []byte, f *fastCall) {
 	}
 }
 
+// orEmpty yields each item with its ordinal, or, for no items, a zero
+// item with ordinal -1 once: the row that keeps an item-less parent, whose
+// item columns a zero item fills with NULL (and an empty name).
+func orEmpty[T any](items []T) iter.Seq2[int, T] {
+	return func(yield func(int, T) bool) {
+		if len(items) == 0 {
+			var zero T
+			yield(-1, zero)
+			return
+		}
+		for i, it := range items {
+			if !yield(i, it) {
+				return
+			}
+		}
+	}
+}
+
 // appendNamed appends the rows of a list of named values keyed by name.
 func (p *callsPage) appendNamed(id []byte, t *models.Table, tag string, vals []fastNamed) {
 	b := p.child(t)
 	for _, v := range vals {
 		if p.newKeyB(tag, v.name) {
-			r := rowW{b: b}
-			r.text(id)
+			r := newRow(b, id)
 			r.text(v.name)
 			r.f64(v.v)
 			r.end()
@@ -364,8 +330,7 @@ func (p *callsPage) appendFastTrackers(id []byte, f *fastCall) {
 	tb := p.child(models.CallTrackers)
 	ob := p.child(models.CallTrackerOccurrences)
 	occ := func(key []byte, ord int, phrase jstr, o fastOcc) {
-		r := rowW{b: ob}
-		r.text(id)
+		r := newRow(ob, id)
 		r.text(key)
 		r.i32(ord)
 		r.str(phrase)
@@ -381,8 +346,7 @@ func (p *callsPage) appendFastTrackers(id []byte, f *fastCall) {
 		if !p.newKeyB("tracker", key) {
 			continue
 		}
-		r := rowW{b: tb}
-		r.text(id)
+		r := newRow(tb, id)
 		r.text(key)
 		r.id(t.id)
 		r.str(t.name)

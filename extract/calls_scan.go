@@ -103,6 +103,15 @@ func (s *callScanner) checkEscapes(quoted []byte) error {
 	return nil
 }
 
+// checkedTok is strTok, then checkEscapes on a string with escapes.
+func (s *callScanner) checkedTok() (lo, hi int, esc bool, err error) {
+	lo, hi, esc, err = s.strTok()
+	if err == nil && esc {
+		err = s.checkEscapes(s.b[lo:hi])
+	}
+	return lo, hi, esc, err
+}
+
 // str reads a string value: its contents, unescaped.
 func (s *callScanner) str() ([]byte, error) {
 	lo, hi, esc, err := s.strTok()
@@ -232,37 +241,69 @@ func (s *callScanner) elem(first bool) (bool, error) {
 	return true, nil
 }
 
+// members reads an object, as obj and member do: fn is called with each
+// member's name and s.i at its value, and must read that value. null reads
+// nothing; anything else, or an error from fn, gives up.
+func (s *callScanner) members(fn func(name []byte) error) error {
+	null, base, err := s.obj()
+	if err != nil || null {
+		return err
+	}
+	for first := true; ; first = false {
+		name, ok, err := s.member(base, first)
+		if err != nil || !ok {
+			return err
+		}
+		if err := fn(name); err != nil {
+			return err
+		}
+	}
+}
+
+// elems reads an array, as arr and elem do: each is called with s.i at
+// every element, and must read it. null reads nothing and gives null true;
+// anything else, or an error from each, gives up.
+func (s *callScanner) elems(each func() error) (null bool, err error) {
+	if null, err := s.arr(); err != nil || null {
+		return null, err
+	}
+	for first := true; ; first = false {
+		if ok, err := s.elem(first); err != nil || !ok {
+			return false, err
+		}
+		if err := each(); err != nil {
+			return false, err
+		}
+	}
+}
+
+// objList reads an array of objects onto *dst, one element an object
+// (null is the zero T), and returns the span of *dst it appended. Each
+// element is appended before its members are read, and set reads the value
+// of each member into it; set must not append to *dst itself (nested lists
+// go to other slices), since the element is addressed in place.
+func objList[T any](s *callScanner, dst *[]T, set func(v *T, name []byte) error) (span, error) {
+	lo := len(*dst)
+	_, err := s.elems(func() error {
+		i := len(*dst)
+		var zero T
+		*dst = append(*dst, zero)
+		return s.members(func(name []byte) error { return set(&(*dst)[i], name) })
+	})
+	return span{lo, len(*dst)}, err
+}
+
 // skip reads any value, with the checks of member and checkEscapes.
 func (s *callScanner) skip() error {
 	switch c := s.ws(); c {
 	case '"':
-		lo, hi, esc, err := s.strTok()
-		if err == nil && esc {
-			err = s.checkEscapes(s.b[lo:hi])
-		}
+		_, _, _, err := s.checkedTok()
 		return err
 	case '{':
-		_, base, _ := s.obj()
-		for first := true; ; first = false {
-			_, ok, err := s.member(base, first)
-			if err != nil || !ok {
-				return err
-			}
-			if err := s.skip(); err != nil {
-				return err
-			}
-		}
+		return s.members(func([]byte) error { return s.skip() })
 	case '[':
-		s.i++
-		for first := true; ; first = false {
-			ok, err := s.elem(first)
-			if err != nil || !ok {
-				return err
-			}
-			if err := s.skip(); err != nil {
-				return err
-			}
-		}
+		_, err := s.elems(s.skip)
+		return err
 	case 't':
 		return s.lit("true")
 	case 'f':
@@ -341,15 +382,12 @@ func (s *callScanner) id() ([]byte, error) {
 	case 'n':
 		return nil, s.lit("null")
 	case '"':
-		lo, hi, esc, err := s.strTok()
+		lo, hi, esc, err := s.checkedTok()
 		if err != nil {
 			return nil, err
 		}
 		if !esc {
 			return s.b[lo+1 : hi-1], nil
-		}
-		if err := s.checkEscapes(s.b[lo:hi]); err != nil {
-			return nil, err
 		}
 		var id models.ID
 		if err := id.UnmarshalJSON(s.b[lo:hi]); err != nil {
@@ -385,14 +423,9 @@ func (s *callScanner) numText() (text []byte, ok bool, err error) {
 	case 'n':
 		return nil, false, s.lit("null")
 	case '"':
-		lo, hi, esc, err := s.strTok()
+		lo, hi, _, err := s.checkedTok()
 		if err != nil {
 			return nil, false, err
-		}
-		if esc {
-			if err := s.checkEscapes(s.b[lo:hi]); err != nil {
-				return nil, false, err
-			}
 		}
 		u, grown := unquote(jsontext.Value(s.b[lo:hi]), s.tmp)
 		s.tmp = grown
@@ -414,30 +447,29 @@ func view(b []byte) string {
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
-// lenInt reads a lenient int64 (lenientNumbers): nil for null and "".
-func (s *callScanner) lenInt() (optInt, error) {
+// lenient reads a lenient number (lenientNumbers) with parse: ok is false
+// for null and "".
+func lenient[T int64 | float64](s *callScanner, parse func(string) (T, bool)) (v T, ok bool, err error) {
 	t, ok, err := s.numText()
 	if err != nil || !ok {
-		return optInt{}, err
+		return 0, false, err
 	}
-	n, ok := parseInt(view(t))
-	if !ok {
-		return optInt{}, errSlow
+	if v, ok = parse(view(t)); !ok {
+		return 0, false, errSlow
 	}
-	return optInt{n, true}, nil
+	return v, true, nil
+}
+
+// lenInt reads a lenient int64 (lenientNumbers): nil for null and "".
+func (s *callScanner) lenInt() (optInt, error) {
+	v, ok, err := lenient(s, parseInt)
+	return optInt{v, ok}, err
 }
 
 // lenFloat reads a lenient float64 (lenientNumbers): nil for null and "".
 func (s *callScanner) lenFloat() (optFloat, error) {
-	t, ok, err := s.numText()
-	if err != nil || !ok {
-		return optFloat{}, err
-	}
-	f, ok := parseFloat(view(t))
-	if !ok {
-		return optFloat{}, errSlow
-	}
-	return optFloat{f, true}, nil
+	v, ok, err := lenient(s, parseFloat)
+	return optFloat{v, ok}, err
 }
 
 // number reads a *models.Number as its Float64 column takes it: its value,
@@ -447,14 +479,11 @@ func (s *callScanner) number() (optFloat, error) {
 	case 'n':
 		return optFloat{}, s.lit("null")
 	case '"':
-		lo, hi, esc, err := s.strTok()
+		lo, hi, esc, err := s.checkedTok()
 		if err != nil {
 			return optFloat{}, err
 		}
 		if esc {
-			if err := s.checkEscapes(s.b[lo:hi]); err != nil {
-				return optFloat{}, err
-			}
 			var n models.Number
 			if err := n.UnmarshalJSON(s.b[lo:hi]); err != nil {
 				return optFloat{}, errSlow
@@ -490,14 +519,11 @@ func (s *callScanner) time() (time.Time, error) {
 	case 'n':
 		return time.Time{}, s.lit("null")
 	case '"':
-		lo, hi, esc, err := s.strTok()
+		lo, hi, esc, err := s.checkedTok()
 		if err != nil {
 			return time.Time{}, err
 		}
 		if esc {
-			if err := s.checkEscapes(s.b[lo:hi]); err != nil {
-				return time.Time{}, err
-			}
 			var t models.Time
 			if err := t.UnmarshalJSON(s.b[lo:hi]); err != nil {
 				return time.Time{}, errSlow
@@ -524,15 +550,12 @@ func (s *callScanner) anyText() (jstr, error) {
 	case 'n':
 		return jstr{}, s.lit("null")
 	case '"':
-		lo, hi, esc, err := s.strTok()
+		lo, hi, esc, err := s.checkedTok()
 		if err != nil {
 			return jstr{}, err
 		}
 		if !esc {
 			return jstr{s.b[lo+1 : hi-1], true}, nil
-		}
-		if err := s.checkEscapes(s.b[lo:hi]); err != nil {
-			return jstr{}, err
 		}
 		var v string
 		if encjson.Unmarshal(s.b[lo:hi], &v) != nil {
