@@ -83,12 +83,6 @@ func (r *rowW) ts(t time.Time) {
 	opt[arrow.Timestamp, *array.TimestampBuilder](r, arrow.Timestamp(t.UnixMicro()), !t.IsZero())
 }
 
-// null appends NULL.
-func (r *rowW) null() {
-	r.b.Field(r.i).AppendNull()
-	r.i++
-}
-
 // strs appends a list of strings: NULL when !ok.
 func (r *rowW) strs(ok bool, v []jstr) {
 	fb := r.b.Field(r.i).(*array.ListBuilder)
