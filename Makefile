@@ -5,7 +5,7 @@ TAGS     := duckdb_arrow
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/gongload/gongload/internal/cli.Version=$(VERSION)
 # Pure-Go packages, tested with the race detector.
-RACE_PKGS := ./extract/... ./internal/gongsim/... ./internal/plan/... ./internal/secret/... ./internal/auth/... ./internal/config/... ./models/...
+RACE_PKGS := ./extract/... ./load/internal/commitq/... ./internal/gongsim/... ./internal/plan/... ./internal/secret/... ./internal/auth/... ./internal/config/... ./models/...
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: all build test demo lint vet clean fuzz

@@ -20,6 +20,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/gongload/gongload/load"
+	"github.com/gongload/gongload/load/internal/commitq"
 	"github.com/gongload/gongload/models"
 	"github.com/gongload/gongload/sql"
 )
@@ -88,11 +89,10 @@ type Loader struct {
 	connector *duckdb.Connector
 	arrow     *duckdb.Arrow
 
-	mu     sync.Mutex       // serialises every use of conn
-	qmu    sync.Mutex       // guards queue; taken after tx.mu, never with regMu
-	queue  []*pendingCommit // Commits waiting for mu, oldest first
-	conn   driver.Conn      // the writer connection
-	closed atomic.Bool
+	mu      sync.Mutex                    // serialises every use of conn
+	commits commitq.Queue[*pendingCommit] // Commits waiting for mu (group commit)
+	conn    driver.Conn                   // the writer connection
+	closed  atomic.Bool
 
 	regMu  sync.RWMutex             // guards the fields below; taken last
 	txs    map[uint64]*Tx           // open Tx

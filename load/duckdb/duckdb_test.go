@@ -874,17 +874,12 @@ func TestGroupCommit(t *testing.T) {
 		}()
 	}
 	for {
-		l.qmu.Lock()
-		queued := len(l.queue)
-		l.qmu.Unlock()
-		if queued == n {
+		if len(l.commits.Waiting()) == n {
 			break
 		}
 		time.Sleep(time.Millisecond)
 	}
-	l.qmu.Lock()
-	last := l.queue[n-1].tx.runID // the Tx applied last
-	l.qmu.Unlock()
+	last := l.commits.Waiting()[n-1].tx.runID // the Tx applied last
 	serial := func() int64 { return l.queryInt(t, "SELECT serial FROM _gongload_meta") }
 	l.mu.Unlock()
 	for range n {
@@ -935,10 +930,7 @@ func TestGroupCommitFails(t *testing.T) {
 		}()
 	}
 	for {
-		l.qmu.Lock()
-		queued := len(l.queue)
-		l.qmu.Unlock()
-		if queued == 2 {
+		if len(l.commits.Waiting()) == 2 {
 			break
 		}
 		time.Sleep(time.Millisecond)

@@ -201,29 +201,9 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 		}
 		return nil, err
 	}
-	c := &pendingCommit{tx: tx, w: w, done: make(chan struct{})}
-	l.qmu.Lock()
-	l.queue = append(l.queue, c)
-	l.qmu.Unlock()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for {
-		select {
-		case <-c.done:
-			return c.counts, c.err
-		default:
-		}
-		l.qmu.Lock()
-		n, rows := 0, int64(0)
-		for n < len(l.queue) && n < maxGroup && (n == 0 || rows < maxGroupRows) {
-			rows += l.queue[n].tx.rows()
-			n++
-		}
-		group := slices.Clone(l.queue[:n])
-		l.queue = append(l.queue[:0], l.queue[n:]...)
-		l.qmu.Unlock()
-		l.commitGroup(ctx, group)
-	}
+	c := &pendingCommit{tx: tx, w: w}
+	l.commits.Commit(c, &l.mu, l.pickGroup, func(group []*pendingCommit) { l.commitGroup(ctx, group) })
+	return c.counts, c.err
 }
 
 // maxGroup and maxGroupRows bound the Tx one DuckDB transaction commits:
@@ -234,6 +214,19 @@ const (
 	maxGroup     = 64
 	maxGroupRows = 1 << 17
 )
+
+// pickGroup returns how many of the waiting commits the next group takes.
+func (l *Loader) pickGroup() int {
+	n, rows := 0, int64(0)
+	for _, c := range l.commits.Waiting() {
+		if n == maxGroup || (n > 0 && rows >= maxGroupRows) {
+			break
+		}
+		rows += c.tx.rows()
+		n++
+	}
+	return n
+}
 
 // rows returns the rows the Tx holds (buffered, spilled or staged). The
 // caller holds tx.mu or is its committer.
@@ -246,22 +239,20 @@ func (tx *Tx) rows() int64 {
 }
 
 // pendingCommit is a Commit waiting for the writer. Its owner holds tx.mu
-// until done is closed, so the committer may use the Tx.
+// until its group is committed, so the committer may use the Tx.
 type pendingCommit struct {
 	tx     *Tx
 	w      load.Window
 	counts map[string]int64
 	err    error
-	done   chan struct{}
 }
 
 // commitGroup applies the Tx of group in one DuckDB transaction, in order,
-// ends them, and closes their done channels. The caller holds l.mu.
+// and ends them. The caller holds l.mu.
 func (l *Loader) commitGroup(ctx context.Context, group []*pendingCommit) {
 	defer func() {
 		for _, c := range group {
 			c.tx.finish()
-			close(c.done)
 		}
 	}()
 	if l.closed.Load() {

@@ -44,25 +44,9 @@ func (tx *Tx) Commit(ctx context.Context, w load.Window) (map[string]int64, erro
 		return nil, err
 	}
 	defer tx.finish()
-	m := &member{tx: tx, w: w, ctx: ctx, ready: make(chan struct{})}
-	l.queueMu.Lock()
-	l.queue = append(l.queue, m)
-	l.queueMu.Unlock()
-
-	// Wait for the Tx to be committed by another's group, or commit the
-	// pending Tx (ours among them) when no one else does: a Tx returns as
-	// soon as its group is committed.
-	select {
-	case <-m.ready:
-	case l.committer <- struct{}{}:
-		l.mu.Lock()
-		for !m.done {
-			l.gather()
-			l.commitGroup(l.takeGroup())
-		}
-		l.mu.Unlock()
-		<-l.committer
-	}
+	// A Tx returns as soon as its group is committed (see commitq).
+	m := &member{tx: tx, w: w, ctx: ctx}
+	l.commits.Commit(m, &l.mu, l.pickGroup, l.commitGroup)
 	if m.err != nil {
 		return nil, fmt.Errorf("parquet: commit: %w", m.err)
 	}

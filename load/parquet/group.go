@@ -22,9 +22,9 @@ const (
 var errConflict = errors.New("parquet: the Tx of a group commit overlap")
 
 // member is a Tx waiting in the commit queue, with its window and the
-// outcome of its commit. Its owner holds tx.mu until done, so the Tx does
-// not change; the fields after ctx are written by the committer, under
-// l.mu, before it closes ready.
+// outcome of its commit. Its owner holds tx.mu until its group is
+// committed, so the Tx does not change; the fields after ctx are written
+// by the committer, under l.mu.
 type member struct {
 	tx  *Tx
 	w   load.Window
@@ -33,8 +33,6 @@ type member struct {
 	at     time.Time        // the _loaded_at of its rows
 	counts map[string]int64 // rows written by table, once committed
 	err    error
-	done   bool
-	ready  chan struct{} // closed when done
 }
 
 // Gathering: before a group is taken, while other Tx are open and more of
@@ -50,11 +48,7 @@ const (
 // gather waits, briefly, for the open Tx that are about to commit. The
 // caller holds l.mu.
 func (l *Loader) gather() {
-	queued := func() int {
-		l.queueMu.Lock()
-		defer l.queueMu.Unlock()
-		return len(l.queue)
-	}
+	queued := func() int { return len(l.commits.Waiting()) }
 	open := func() int {
 		l.regMu.RLock()
 		defer l.regMu.RUnlock()
@@ -71,31 +65,29 @@ func (l *Loader) gather() {
 	}
 }
 
-// takeGroup takes the Tx at the head of the commit queue, as many as the
-// group limits allow (at least one). The caller holds l.mu.
-func (l *Loader) takeGroup() []*member {
-	l.queueMu.Lock()
-	defer l.queueMu.Unlock()
+// pickGroup gathers the Tx about to commit, then returns how many of the
+// waiting Tx the next group takes: as many as the group limits allow (at
+// least one). The caller holds l.mu.
+func (l *Loader) pickGroup() int {
+	l.gather()
 	var rows int64
 	n := 0
-	for n < len(l.queue) && n < maxGroupTx {
+	for _, m := range l.commits.Waiting() {
 		var r int64
-		for _, p := range l.queue[n].tx.parts {
+		for _, p := range m.tx.parts {
 			r += p.rows.total() + p.keys.total()
 		}
-		if n > 0 && rows+r > maxGroupRows {
+		if n == maxGroupTx || (n > 0 && rows+r > maxGroupRows) {
 			break
 		}
 		rows += r
 		n++
 	}
-	group := l.queue[:n:n]
-	l.queue = append([]*member(nil), l.queue[n:]...)
-	return group
+	return n
 }
 
-// commitGroup commits the Tx of group, which Commit queued, and marks each
-// done with its outcome. The caller holds l.mu.
+// commitGroup commits the Tx of group, which Commit queued, and records
+// each one's outcome. The caller holds l.mu.
 //
 // Tx committed at the same time are committed together, as one commit:
 // their rows are staged in the same TEMP tables (told apart by _tx), each
@@ -108,12 +100,6 @@ func (l *Loader) takeGroup() []*member {
 // differently, or when the group commit fails before its commit point,
 // the Tx are committed one by one, so one bad Tx does not fail the others.
 func (l *Loader) commitGroup(group []*member) {
-	defer func() {
-		for _, m := range group {
-			m.done = true
-			close(m.ready)
-		}
-	}()
 	var live []*member
 	for _, m := range group {
 		if err := l.usable(); err != nil {

@@ -376,9 +376,7 @@ func runTogether(l *Loader, txs []load.Tx, us []unit) ([]map[string]int64, []err
 		}()
 		for queued := 0; queued <= i; {
 			time.Sleep(time.Millisecond)
-			l.queueMu.Lock()
-			queued = len(l.queue)
-			l.queueMu.Unlock()
+			queued = len(l.commits.Waiting())
 		}
 	}
 	l.mu.Unlock()

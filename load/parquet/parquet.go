@@ -19,6 +19,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/gongload/gongload/load"
+	"github.com/gongload/gongload/load/internal/commitq"
 	"github.com/gongload/gongload/models"
 )
 
@@ -102,9 +103,7 @@ type Loader struct {
 
 	snapshot atomic.Pointer[stateData] // l.state, readable without l.mu (never changed in place)
 
-	committer chan struct{} // holds a token while a Commit commits the queue (then takes l.mu)
-	queueMu   sync.Mutex    // guards queue; taken after l.mu or alone
-	queue     []*member     // Tx whose Commit waits for l.mu, in the order Commit was called
+	commits commitq.Queue[*member] // Tx whose Commit waits for l.mu (group commit)
 
 	regMu  sync.RWMutex             // guards the fields below; taken last
 	txs    map[uint64]*Tx           // open Tx
@@ -200,7 +199,6 @@ func Open(ctx context.Context, dir string, opts Options) (_ *Loader, err error) 
 		arrow:      ar,
 		txs:        map[uint64]*Tx{},
 		fileCols:   map[string]map[string]bool{},
-		committer:  make(chan struct{}, 1),
 		tables:     map[string]*models.Table{},
 		flushRows:  flushRows,
 		flushBytes: flushBytes,

@@ -24,7 +24,7 @@ type Tx struct {
 	runID string
 
 	// mu guards the fields below. Lock order: tx.mu, then the committer
-	// token (l.committer), then l.mu, then l.regMu or l.queueMu. Staging
+	// token (in l.commits), then l.mu, then l.regMu. Staging
 	// takes only tx.mu, so a Tx keeps writing while another commits; a Tx
 	// waiting in the commit queue holds its mu until its group is
 	// committed, so the committer reads its parts unchanged.
